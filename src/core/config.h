@@ -1,0 +1,95 @@
+/*
+ * config: the site's configuration and its lists.
+ *
+ * Contract: config_load() reads metodist.conf and every lists.d/NAME.conf
+ * beside it, checks every key and value, and reports each problem as
+ * "file:line: message" through the error callback (all problems, not only
+ * the first).  An unknown section or key is a problem.  It returns NULL
+ * when there was any problem, so a daemon never runs half-configured.
+ * Relative paths in metodist.conf are taken relative to the directory of
+ * metodist.conf.  A loaded config is read-only.
+ */
+#ifndef METODIST_CONFIG_H
+#define METODIST_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum list_policy {
+	POLICY_OPEN,		/* anyone may post */
+	POLICY_MEMBERS,		/* members and coordinators post */
+	POLICY_MODERATED,	/* members' posts are held for a coordinator */
+	POLICY_ANNOUNCE		/* only coordinators post */
+};
+
+enum dmarc_mode {
+	DMARC_AUTO,		/* rewrite From when the domain asks for it */
+	DMARC_ALWAYS,
+	DMARC_NEVER
+};
+
+struct list_config {
+	char		*name;		/* ASCII local part, e.g. "math" */
+	char		*title;		/* UTF-8, e.g. "МО учителей математики" */
+	char		*description;
+	char		*language;	/* "ru" or "en" */
+	enum list_policy policy;
+	char		*subject_tag;	/* e.g. "[Математика]"; "" for none */
+	char	       **coordinators;	/* lower-cased addresses */
+	size_t		 ncoordinators;
+	char	       **reviewers;
+	size_t		 nreviewers;
+	uint64_t	 max_message_size;	/* 0: the site's limit */
+	int		 confirm;	/* double opt-in */
+	int		 require_auth;	/* announce: Authentication-Results pass */
+	char		*archive_url;	/* for List-Archive, or NULL */
+	char		*unsubscribe_url;	/* RFC 8058 one-click, or NULL */
+	char		*file;		/* where it was defined */
+};
+
+struct config {
+	char		*path;		/* metodist.conf */
+	char		*domain;	/* gateway domain, lower case */
+	char		*site_name;
+	char		*site_address;	/* local part of the site address */
+	char		*language;
+	char		*timezone;
+	char		 delimiter;
+
+	char		*var_dir;
+	char		*lists_dir;
+	char		*templates_dir;
+	char		*spool_dir;	/* var_dir/spool */
+	char		*db_path;	/* var_dir/metodist.db */
+	char		*archive_dir;	/* var_dir/archive */
+
+	char		*listen;	/* "127.0.0.1:2525", or "" for none */
+	uint64_t	 max_message_size;
+	int		 process_inline;	/* deliver processes at once */
+
+	char		*egress;	/* "maildir" */
+	char		*outbox_dir;	/* var_dir/outbox by default */
+	char		*bounce_domain;	/* VERP domain, default domain */
+
+	enum dmarc_mode	 dmarc;
+	int		 dmarc_timeout;	/* seconds */
+	char		*dmarc_nameserver;	/* "IP[:port]", or NULL: system's */
+
+	int		 local_part_ci;	/* compare local parts case-blind */
+	uint64_t	 replies_per_day;
+
+	struct list_config *lists;
+	size_t		 nlists;
+};
+
+typedef void (*config_error_fn)(void *arg, const char *file, int line,
+    const char *message);
+
+struct config	*config_load(const char *path, config_error_fn, void *arg);
+void		 config_free(struct config *);
+const struct list_config *config_list(const struct config *, const char *name);
+const char	*config_policy_name(enum list_policy);
+int		 config_is_coordinator(const struct config *,
+		    const struct list_config *, const char *addr);
+
+#endif
