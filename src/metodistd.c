@@ -1,1 +1,283 @@
-/* placeholder */
+/*
+ * metodistd: the gateway daemon.
+ *
+ * Usage: metodistd [-dv] [-c CONFIG]
+ *   -d  stay in the foreground and log to stderr (default: detach, syslog)
+ *
+ * It listens where [ingress] listen says (SMTP on a loopback address or a
+ * unix socket), spools each accepted message before answering 250, and on
+ * every tick processes the spool and sends what is due in the outbound
+ * queue.  SIGTERM and SIGINT finish the work in hand and exit; SIGHUP
+ * reloads the configuration, keeping the old one when the new one has
+ * problems.  A bad configuration at start exits 78 (EX_CONFIG).
+ */
+#include <config.h>
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/outq.h"
+#include "core/process.h"
+#include "core/route.h"
+#include "core/site.h"
+#include "io/smtpd.h"
+#include "io/spool.h"
+#include "util/atomicfile.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+
+#define DAEMON_OUTQ_BATCH	2000
+
+static volatile sig_atomic_t daemon_stop;
+static volatile sig_atomic_t daemon_reload;
+
+struct daemon {
+	const char	*config_path;
+	struct config	*cfg;
+	struct site	 site;
+	int		 site_open;
+	char		*pidfile;
+};
+
+static void
+daemon_signal(int sig)
+{
+	if (sig == SIGHUP)
+		daemon_reload = 1;
+	else
+		daemon_stop = 1;
+}
+
+static void
+daemon_config_error(void *arg, const char *file, int line, const char *msg)
+{
+	if (line > 0)
+		log_warnx("%s:%d: %s", file, line, msg);
+	else
+		log_warnx("%s: %s", file, msg);
+}
+
+static void
+daemon_rcpt(void *arg, const char *mail_from, const char *rcpt,
+    struct smtpd_reply *r)
+{
+	struct daemon	*d = arg;
+	struct route	 rt;
+
+	if (route_address(d->cfg, rcpt, &rt) == -1) {
+		r->code = 550;
+		snprintf(r->text, sizeof r->text, "5.1.1 <%s>: %s", rcpt,
+		    rt.reason);
+		return;
+	}
+	r->code = 250;
+	snprintf(r->text, sizeof r->text, "2.1.5 OK");
+}
+
+/* SMTP carries CRLF; the spool and everything after it use LF. */
+static void
+daemon_unix_eol(const char *data, size_t len, struct buf *out)
+{
+	size_t	i, start = 0;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (data[i] == '\r' && data[i + 1] == '\n') {
+			buf_add(out, data + start, i - start);
+			start = i + 1;
+		}
+	}
+	buf_add(out, data + start, len - start);
+}
+
+static void
+daemon_message(void *arg, const char *mail_from, char **rcpts, size_t nrcpts,
+    const char *data, size_t len, struct smtpd_reply *replies,
+    size_t nreplies)
+{
+	struct daemon	*d = arg;
+	struct buf	 msg;
+	char		 id[SPOOL_ID_MAX];
+	size_t		 i;
+	int		 failed = 0;
+
+	buf_init(&msg);
+	daemon_unix_eol(data, len, &msg);
+	for (i = 0; i < nrcpts; i++) {
+		if (spool_enter(d->cfg->spool_dir, rcpts[i], mail_from,
+		    buf_cstr(&msg), msg.len, id) == -1) {
+			log_warn("smtp: cannot spool for %s", rcpts[i]);
+			failed = 1;
+		} else
+			log_info("smtp: %s queued for %s from <%s>", id,
+			    rcpts[i], mail_from);
+		if (nreplies == nrcpts) {
+			replies[i].code = failed ? 451 : 250;
+			snprintf(replies[i].text, sizeof replies[i].text,
+			    failed ? "4.3.0 try again later" : "2.0.0 %s", id);
+			failed = 0;
+		}
+	}
+	if (nreplies == 1 && nrcpts != 1) {
+		replies[0].code = failed ? 451 : 250;
+		snprintf(replies[0].text, sizeof replies[0].text,
+		    failed ? "4.3.0 try again later" : "2.0.0 queued");
+	}
+	buf_free(&msg);
+}
+
+static void
+daemon_reload_config(struct daemon *d)
+{
+	struct config	*cfg;
+	int		 transient;
+
+	daemon_reload = 0;
+	if ((cfg = config_load(d->config_path, daemon_config_error, NULL)) ==
+	    NULL) {
+		log_warnx("reload: the new configuration has problems; "
+		    "keeping the old one");
+		return;
+	}
+	if (d->site_open)
+		site_close(&d->site);
+	config_free(d->cfg);
+	d->cfg = cfg;
+	d->site_open = site_open(cfg, &d->site, &transient) == 0;
+	log_info("reload: configuration %s loaded, %zu lists", d->config_path,
+	    cfg->nlists);
+}
+
+static void
+daemon_tick(void *arg)
+{
+	struct daemon	*d = arg;
+	int		 transient;
+
+	if (daemon_reload)
+		daemon_reload_config(d);
+	if (!d->site_open &&
+	    !(d->site_open = site_open(d->cfg, &d->site, &transient) == 0))
+		return;
+	if (process_spool(&d->site) == -1)
+		log_warnx("tick: cannot read the spool");
+	if (outq_run(&d->site, DAEMON_OUTQ_BATCH) == -1)
+		log_warnx("tick: outbound queue: database error");
+}
+
+static int
+daemon_pidfile(struct daemon *d)
+{
+	char	buf[32];
+	int	n;
+
+	d->pidfile = str_path_join(d->cfg->var_dir, "metodistd.pid");
+	n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (atomicfile_write(d->cfg->var_dir, d->pidfile, buf, (size_t)n) ==
+	    -1) {
+		log_warn("pid file %s", d->pidfile);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+daemon_serve(struct daemon *d)
+{
+	struct smtpd_config	 sc;
+	struct smtpd_handler	 h = { d, daemon_rcpt, daemon_message,
+				    daemon_tick };
+	struct smtpd		*srv;
+	int			 fd, rc;
+
+	memset(&sc, 0, sizeof sc);
+	sc.hostname = d->cfg->domain;
+	sc.max_message_size = d->cfg->max_message_size;
+	sc.tick_ms = 500;
+	srv = smtpd_new(&sc, &h);
+	if (*d->cfg->listen != '\0') {
+		if ((fd = smtpd_listen(d->cfg->listen)) == -1) {
+			log_warn("cannot listen on %s", d->cfg->listen);
+			smtpd_free(srv);
+			return EX_UNAVAILABLE;
+		}
+		smtpd_add_listener(srv, fd);
+		log_info("listening on %s for %s", d->cfg->listen,
+		    d->cfg->domain);
+	}
+	rc = smtpd_run(srv, &daemon_stop);
+	smtpd_free(srv);
+	return rc == -1 ? EX_OSERR : 0;
+}
+
+static void
+daemon_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = daemon_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon	 d;
+	int		 ch, foreground = 0, verbose = 0, transient, rc;
+
+	memset(&d, 0, sizeof d);
+	d.config_path = getenv("METODIST_CONFIG") ? getenv("METODIST_CONFIG") :
+	    METODIST_SYSCONFDIR "/metodist.conf";
+	while ((ch = getopt(argc, argv, "c:dv")) != -1) {
+		switch (ch) {
+		case 'c': d.config_path = optarg; break;
+		case 'd': foreground = 1; break;
+		case 'v': verbose = 1; break;
+		default:
+			fprintf(stderr, "usage: metodistd [-dv] [-c config]\n");
+			return EX_USAGE;
+		}
+	}
+	log_init("metodistd", 0, verbose);
+	if ((d.cfg = config_load(d.config_path, daemon_config_error, NULL)) ==
+	    NULL)
+		return EX_CONFIG;
+	setenv("TZ", d.cfg->timezone, 1);
+	tzset();
+	if (site_open(d.cfg, &d.site, &transient) == -1)
+		return EX_TEMPFAIL;
+	d.site_open = 1;
+	if (!foreground) {
+		if (daemon(1, 0) == -1)
+			fatal("daemon");
+		log_init("metodistd", 1, verbose);
+	}
+	daemon_signals();
+	if (daemon_pidfile(&d) == -1)
+		return EX_CANTCREAT;
+	spool_recover(d.cfg->spool_dir, 0);
+	log_info("started, %zu lists, domain %s", d.cfg->nlists, d.cfg->domain);
+	rc = daemon_serve(&d);
+	log_info("stopping");
+	unlink(d.pidfile);
+	free(d.pidfile);
+	if (d.site_open)
+		site_close(&d.site);
+	config_free(d.cfg);
+	return rc;
+}

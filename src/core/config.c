@@ -1,1 +1,755 @@
-/* placeholder */
+/*
+ * config: see config.h.
+ *
+ * The site file is read first, then each lists.d/NAME.conf in name order;
+ * each file's keys go through one table per section, so an unknown key is
+ * found by the table lookup failing.  Values are checked where they are
+ * read; the whole load fails if any problem was reported.
+ */
+#include <config.h>
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/config.h"
+#include "mail/address.h"
+#include "util/ini.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+
+struct config_load {
+	struct config		*cfg;
+	struct list_config	*list;	/* the list being read, or NULL */
+	config_error_fn		 error;
+	void			*arg;
+	int			 problems;
+	char			 msg[512];
+	unsigned		 seen;	/* bit per required key */
+};
+
+typedef const char *(*config_key_fn)(struct config_load *, const char *);
+
+struct config_key {
+	const char	*section;
+	const char	*key;
+	config_key_fn	 set;
+};
+
+static const char *
+config_set_string(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+	return NULL;
+}
+
+static const char *
+config_bool(const char *v, int *out)
+{
+	if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0)
+		*out = 1;
+	else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 ||
+	    strcmp(v, "0") == 0 || strcasecmp(v, "off") == 0)
+		*out = 0;
+	else
+		return "expected yes or no";
+	return NULL;
+}
+
+static const char *
+config_size(const char *v, uint64_t *out)
+{
+	if (str_to_u64(v, (uint64_t)1 << 40, out) == -1)
+		return "expected a size in bytes";
+	return NULL;
+}
+
+static const char *
+config_language(const char *v, char **dst)
+{
+	if (strcmp(v, "ru") != 0 && strcmp(v, "en") != 0)
+		return "language must be ru or en";
+	return config_set_string(dst, v);
+}
+
+/* --- [site] --- */
+
+static const char *
+site_domain(struct config_load *l, const char *v)
+{
+	char	*probe, *norm;
+
+	if (*v == '\0')
+		return "domain must not be empty";
+	probe = xasprintf("x@%s", v);
+	norm = address_normalize(probe);
+	free(probe);
+	if (norm == NULL)
+		return "not a valid domain";
+	config_set_string(&l->cfg->domain, strchr(norm, '@') + 1);
+	free(norm);
+	return NULL;
+}
+
+static const char *
+site_name(struct config_load *l, const char *v)
+{
+	return config_set_string(&l->cfg->site_name, v);
+}
+
+static int
+config_local_part_ok(const char *v)
+{
+	const char	*p;
+
+	if (*v == '\0' || strlen(v) > 64)
+		return 0;
+	for (p = v; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+static const char *
+site_address(struct config_load *l, const char *v)
+{
+	if (!config_local_part_ok(v))
+		return "address must be a lower-case ASCII local part";
+	return config_set_string(&l->cfg->site_address, v);
+}
+
+static const char *
+site_language(struct config_load *l, const char *v)
+{
+	return config_language(v, &l->cfg->language);
+}
+
+static const char *
+site_timezone(struct config_load *l, const char *v)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+
+	if (*v == '\0' || strstr(v, "..") != NULL || v[0] == '/')
+		return "not a timezone name";
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", v);
+	if (stat(path, &st) == -1 && strcmp(v, "UTC") != 0)
+		return "unknown timezone (see /usr/share/zoneinfo)";
+	return config_set_string(&l->cfg->timezone, v);
+}
+
+static const char *
+site_delimiter(struct config_load *l, const char *v)
+{
+	if (strlen(v) != 1 || strchr("+-_=", v[0]) == NULL)
+		return "delimiter must be one of + - _ =";
+	l->cfg->delimiter = v[0];
+	return NULL;
+}
+
+static const char *
+site_local_part_case(struct config_load *l, const char *v)
+{
+	if (strcmp(v, "exact") == 0)
+		l->cfg->local_part_ci = 0;
+	else if (strcmp(v, "ignore") == 0)
+		l->cfg->local_part_ci = 1;
+	else
+		return "local_part_case must be exact or ignore";
+	return NULL;
+}
+
+static const char *
+site_replies_per_day(struct config_load *l, const char *v)
+{
+	if (str_to_u64(v, 100000, &l->cfg->replies_per_day) == -1)
+		return "expected a number";
+	return NULL;
+}
+
+/* --- [paths] --- */
+
+static char *
+config_resolve(const struct config *cfg, const char *v)
+{
+	char	*copy, *dir, *out;
+
+	if (v[0] == '/')
+		return xstrdup(v);
+	copy = xstrdup(cfg->path);
+	dir = dirname(copy);
+	out = str_path_join(dir, v);
+	free(copy);
+	return out;
+}
+
+static const char *
+paths_set(struct config_load *l, char **dst, const char *v)
+{
+	if (*v == '\0')
+		return "path must not be empty";
+	free(*dst);
+	*dst = config_resolve(l->cfg, v);
+	return NULL;
+}
+
+static const char *
+paths_var(struct config_load *l, const char *v)
+{
+	return paths_set(l, &l->cfg->var_dir, v);
+}
+
+static const char *
+paths_lists(struct config_load *l, const char *v)
+{
+	return paths_set(l, &l->cfg->lists_dir, v);
+}
+
+static const char *
+paths_templates(struct config_load *l, const char *v)
+{
+	return paths_set(l, &l->cfg->templates_dir, v);
+}
+
+/* --- [ingress] [egress] [dmarc] --- */
+
+static const char *
+ingress_listen(struct config_load *l, const char *v)
+{
+	if (*v != '\0' && strchr(v, ':') == NULL)
+		return "listen must be HOST:PORT, unix:/path, or empty";
+	return config_set_string(&l->cfg->listen, v);
+}
+
+static const char *
+ingress_max_size(struct config_load *l, const char *v)
+{
+	const char	*err = config_size(v, &l->cfg->max_message_size);
+
+	if (err == NULL && l->cfg->max_message_size < 1024)
+		return "max_message_size below 1024 bytes";
+	return err;
+}
+
+static const char *
+ingress_inline(struct config_load *l, const char *v)
+{
+	return config_bool(v, &l->cfg->process_inline);
+}
+
+static const char *
+egress_transport(struct config_load *l, const char *v)
+{
+	if (strcmp(v, "maildir") != 0)
+		return "transport must be maildir (smtp is not built yet)";
+	return config_set_string(&l->cfg->egress, v);
+}
+
+static const char *
+egress_outbox(struct config_load *l, const char *v)
+{
+	return paths_set(l, &l->cfg->outbox_dir, v);
+}
+
+static const char *
+egress_bounce_domain(struct config_load *l, const char *v)
+{
+	if (*v == '\0')
+		return NULL;
+	return config_set_string(&l->cfg->bounce_domain, v);
+}
+
+static const char *
+dmarc_mode(struct config_load *l, const char *v)
+{
+	if (strcmp(v, "auto") == 0)
+		l->cfg->dmarc = DMARC_AUTO;
+	else if (strcmp(v, "always") == 0)
+		l->cfg->dmarc = DMARC_ALWAYS;
+	else if (strcmp(v, "never") == 0)
+		l->cfg->dmarc = DMARC_NEVER;
+	else
+		return "mode must be auto, always or never";
+	return NULL;
+}
+
+static const char *
+dmarc_timeout(struct config_load *l, const char *v)
+{
+	uint64_t	n;
+
+	if (str_to_u64(v, 30, &n) == -1 || n == 0)
+		return "timeout must be 1 to 30 seconds";
+	l->cfg->dmarc_timeout = (int)n;
+	return NULL;
+}
+
+static const char *
+dmarc_nameserver(struct config_load *l, const char *v)
+{
+	if (*v == '\0')
+		return NULL;
+	return config_set_string(&l->cfg->dmarc_nameserver, v);
+}
+
+static const struct config_key config_site_keys[] = {
+	{ "site", "domain", site_domain },
+	{ "site", "name", site_name },
+	{ "site", "address", site_address },
+	{ "site", "language", site_language },
+	{ "site", "timezone", site_timezone },
+	{ "site", "delimiter", site_delimiter },
+	{ "site", "local_part_case", site_local_part_case },
+	{ "site", "replies_per_day", site_replies_per_day },
+	{ "paths", "var", paths_var },
+	{ "paths", "lists", paths_lists },
+	{ "paths", "templates", paths_templates },
+	{ "ingress", "listen", ingress_listen },
+	{ "ingress", "max_message_size", ingress_max_size },
+	{ "ingress", "process_inline", ingress_inline },
+	{ "egress", "transport", egress_transport },
+	{ "egress", "outbox", egress_outbox },
+	{ "egress", "bounce_domain", egress_bounce_domain },
+	{ "dmarc", "mode", dmarc_mode },
+	{ "dmarc", "timeout", dmarc_timeout },
+	{ "dmarc", "nameserver", dmarc_nameserver },
+};
+
+/* --- lists.d/NAME.conf [list] --- */
+
+static const char *
+list_title(struct config_load *l, const char *v)
+{
+	if (*v == '\0')
+		return "title must not be empty";
+	return config_set_string(&l->list->title, v);
+}
+
+static const char *
+list_description(struct config_load *l, const char *v)
+{
+	return config_set_string(&l->list->description, v);
+}
+
+static const char *
+list_language(struct config_load *l, const char *v)
+{
+	return config_language(v, &l->list->language);
+}
+
+static const char *
+list_policy(struct config_load *l, const char *v)
+{
+	if (strcmp(v, "open") == 0)
+		l->list->policy = POLICY_OPEN;
+	else if (strcmp(v, "members") == 0)
+		l->list->policy = POLICY_MEMBERS;
+	else if (strcmp(v, "moderated") == 0)
+		l->list->policy = POLICY_MODERATED;
+	else if (strcmp(v, "announce") == 0)
+		l->list->policy = POLICY_ANNOUNCE;
+	else
+		return "policy must be open, members, moderated or announce";
+	return NULL;
+}
+
+static const char *
+list_subject_tag(struct config_load *l, const char *v)
+{
+	if (strlen(v) > 64)
+		return "subject_tag longer than 64 bytes";
+	return config_set_string(&l->list->subject_tag, v);
+}
+
+static const char *
+config_address_list(struct config_load *l, const char *v, char ***out,
+    size_t *n)
+{
+	char	*copy, *p, *item, *norm;
+
+	copy = xstrdup(v);
+	for (p = copy; (item = strsep(&p, ",")) != NULL; ) {
+		str_trim(item);
+		if (*item == '\0')
+			continue;
+		if ((norm = address_normalize(item)) == NULL) {
+			snprintf(l->msg, sizeof l->msg, "not an address: %s",
+			    item);
+			free(copy);
+			return l->msg;
+		}
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[(*n)++] = norm;
+	}
+	free(copy);
+	return NULL;
+}
+
+static const char *
+list_coordinators(struct config_load *l, const char *v)
+{
+	return config_address_list(l, v, &l->list->coordinators,
+	    &l->list->ncoordinators);
+}
+
+static const char *
+list_reviewers(struct config_load *l, const char *v)
+{
+	return config_address_list(l, v, &l->list->reviewers,
+	    &l->list->nreviewers);
+}
+
+static const char *
+list_max_size(struct config_load *l, const char *v)
+{
+	return config_size(v, &l->list->max_message_size);
+}
+
+static const char *
+list_confirm(struct config_load *l, const char *v)
+{
+	return config_bool(v, &l->list->confirm);
+}
+
+static const char *
+list_require_auth(struct config_load *l, const char *v)
+{
+	return config_bool(v, &l->list->require_auth);
+}
+
+static const char *
+config_url(char **dst, const char *v)
+{
+	if (*v == '\0')
+		return NULL;
+	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+		return "URL must start with http:// or https://";
+	if (strpbrk(v, " <>\"") != NULL)
+		return "URL must not contain spaces, quotes or angle brackets";
+	return config_set_string(dst, v);
+}
+
+static const char *
+list_archive_url(struct config_load *l, const char *v)
+{
+	return config_url(&l->list->archive_url, v);
+}
+
+static const char *
+list_unsubscribe_url(struct config_load *l, const char *v)
+{
+	return config_url(&l->list->unsubscribe_url, v);
+}
+
+static const struct config_key config_list_keys[] = {
+	{ "list", "title", list_title },
+	{ "list", "description", list_description },
+	{ "list", "language", list_language },
+	{ "list", "policy", list_policy },
+	{ "list", "subject_tag", list_subject_tag },
+	{ "list", "coordinators", list_coordinators },
+	{ "list", "reviewers", list_reviewers },
+	{ "list", "max_message_size", list_max_size },
+	{ "list", "confirm", list_confirm },
+	{ "list", "require_auth", list_require_auth },
+	{ "list", "archive_url", list_archive_url },
+	{ "list", "unsubscribe_url", list_unsubscribe_url },
+};
+
+static const char *
+config_dispatch(struct config_load *l, const struct config_key *keys,
+    size_t nkeys, const char *section, const char *key, const char *value)
+{
+	size_t	i;
+	int	section_known = 0;
+
+	for (i = 0; i < nkeys; i++) {
+		if (strcmp(keys[i].section, section) != 0)
+			continue;
+		section_known = 1;
+		if (strcmp(keys[i].key, key) == 0) {
+			l->seen |= 1u << i;
+			return keys[i].set(l, value);
+		}
+	}
+	if (!section_known)
+		snprintf(l->msg, sizeof l->msg, "unknown section [%s]",
+		    section);
+	else
+		snprintf(l->msg, sizeof l->msg,
+		    "unknown key '%s' in [%s]", key, section);
+	return l->msg;
+}
+
+static const char *
+config_site_pair(void *arg, const char *section, const char *key,
+    const char *value, int line)
+{
+	return config_dispatch(arg, config_site_keys,
+	    sizeof config_site_keys / sizeof config_site_keys[0],
+	    section, key, value);
+}
+
+static const char *
+config_list_pair(void *arg, const char *section, const char *key,
+    const char *value, int line)
+{
+	return config_dispatch(arg, config_list_keys,
+	    sizeof config_list_keys / sizeof config_list_keys[0],
+	    section, key, value);
+}
+
+static void
+config_report(void *arg, const char *file, int line, const char *msg)
+{
+	struct config_load	*l = arg;
+
+	l->problems++;
+	l->error(l->arg, file, line, msg);
+}
+
+static void
+config_defaults(struct config *cfg)
+{
+	cfg->domain = xstrdup("localhost");
+	cfg->site_name = xstrdup("metodist");
+	cfg->site_address = xstrdup("metodist");
+	cfg->language = xstrdup("ru");
+	cfg->timezone = xstrdup("Asia/Yekaterinburg");
+	cfg->delimiter = '+';
+	cfg->listen = xstrdup("");
+	cfg->max_message_size = 26214400;
+	cfg->process_inline = 1;
+	cfg->egress = xstrdup("maildir");
+	cfg->dmarc = DMARC_AUTO;
+	cfg->dmarc_timeout = 2;
+	cfg->replies_per_day = 10;
+	cfg->var_dir = config_resolve(cfg, "../var");
+	cfg->lists_dir = config_resolve(cfg, "lists.d");
+	cfg->templates_dir = config_resolve(cfg, "../templates");
+}
+
+static void
+config_derive(struct config *cfg)
+{
+	cfg->spool_dir = str_path_join(cfg->var_dir, "spool");
+	cfg->db_path = str_path_join(cfg->var_dir, "metodist.db");
+	cfg->archive_dir = str_path_join(cfg->var_dir, "archive");
+	if (cfg->outbox_dir == NULL)
+		cfg->outbox_dir = str_path_join(cfg->var_dir, "outbox");
+	if (cfg->bounce_domain == NULL)
+		cfg->bounce_domain = xstrdup(cfg->domain);
+}
+
+static int
+config_list_name_ok(const char *name)
+{
+	const char	*p;
+
+	if (*name == '\0' || strlen(name) > 48 || *name == '-')
+		return 0;
+	for (p = name; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-'))
+			return 0;
+	return 1;
+}
+
+static void
+config_list_check(struct config_load *l, struct list_config *lc)
+{
+	if (lc->title == NULL)
+		config_report(l, lc->file, 0, "missing key 'title' in [list]");
+	if (lc->ncoordinators == 0)
+		config_report(l, lc->file, 0,
+		    "a list needs at least one coordinator");
+	if (lc->language == NULL)
+		lc->language = xstrdup(l->cfg->language);
+	if (lc->subject_tag == NULL)
+		lc->subject_tag = xasprintf("[%s]", lc->name);
+	if (lc->description == NULL)
+		lc->description = xstrdup("");
+}
+
+static int
+config_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+config_load_list(struct config_load *l, const char *dir, const char *fname)
+{
+	struct ini_handler	 h = { NULL, config_list_pair, config_report, l };
+	struct list_config	*lc;
+	struct config		*cfg = l->cfg;
+	size_t			 nlen = strlen(fname) - 5;
+
+	cfg->lists = xreallocarray(cfg->lists, cfg->nlists + 1,
+	    sizeof *cfg->lists);
+	lc = &cfg->lists[cfg->nlists++];
+	memset(lc, 0, sizeof *lc);
+	lc->name = xstrndup(fname, nlen);
+	lc->file = str_path_join(dir, fname);
+	lc->policy = POLICY_MEMBERS;
+	lc->confirm = 1;
+	if (!config_list_name_ok(lc->name))
+		config_report(l, lc->file, 0, "list file name must be "
+		    "lower-case ASCII letters, digits and '-', then .conf");
+	else if (strcmp(lc->name, cfg->site_address) == 0)
+		config_report(l, lc->file, 0,
+		    "list name equals the site address");
+	l->list = lc;
+	if (ini_parse(lc->file, &h) == -1)
+		config_report(l, lc->file, 0, strerror(errno));
+	l->list = NULL;
+	config_list_check(l, lc);
+}
+
+static void
+config_load_lists(struct config_load *l)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char	       **names = NULL;
+	size_t		 n = 0, i, len;
+
+	if ((d = opendir(l->cfg->lists_dir)) == NULL) {
+		config_report(l, l->cfg->lists_dir, 0, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 5 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, config_name_cmp);
+	for (i = 0; i < n; i++) {
+		config_load_list(l, l->cfg->lists_dir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+struct config *
+config_load(const char *path, config_error_fn error, void *arg)
+{
+	struct config_load	 l;
+	struct ini_handler	 h = { NULL, config_site_pair, config_report, &l };
+	struct config		*cfg;
+
+	memset(&l, 0, sizeof l);
+	l.error = error;
+	l.arg = arg;
+	cfg = l.cfg = xcalloc(1, sizeof *cfg);
+	cfg->path = xstrdup(path);
+	config_defaults(cfg);
+	if (ini_parse(path, &h) == -1) {
+		config_report(&l, path, 0, strerror(errno));
+		config_free(cfg);
+		return NULL;
+	}
+	if ((l.seen & 1u) == 0)
+		config_report(&l, path, 0, "missing key 'domain' in [site]");
+	config_derive(cfg);
+	config_load_lists(&l);
+	if (l.problems > 0) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static void
+config_free_strings(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+config_free_list(struct list_config *lc)
+{
+	free(lc->name);
+	free(lc->title);
+	free(lc->description);
+	free(lc->language);
+	free(lc->subject_tag);
+	config_free_strings(lc->coordinators, lc->ncoordinators);
+	config_free_strings(lc->reviewers, lc->nreviewers);
+	free(lc->archive_url);
+	free(lc->unsubscribe_url);
+	free(lc->file);
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t	i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->nlists; i++)
+		config_free_list(&cfg->lists[i]);
+	free(cfg->lists);
+	free(cfg->path); free(cfg->domain); free(cfg->site_name);
+	free(cfg->site_address); free(cfg->language); free(cfg->timezone);
+	free(cfg->var_dir); free(cfg->lists_dir); free(cfg->templates_dir);
+	free(cfg->spool_dir); free(cfg->db_path); free(cfg->archive_dir);
+	free(cfg->listen); free(cfg->egress); free(cfg->outbox_dir);
+	free(cfg->bounce_domain); free(cfg->dmarc_nameserver);
+	free(cfg);
+}
+
+const struct list_config *
+config_list(const struct config *cfg, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nlists; i++)
+		if (strcasecmp(cfg->lists[i].name, name) == 0)
+			return &cfg->lists[i];
+	return NULL;
+}
+
+const char *
+config_policy_name(enum list_policy p)
+{
+	switch (p) {
+	case POLICY_OPEN:	return "open";
+	case POLICY_MEMBERS:	return "members";
+	case POLICY_MODERATED:	return "moderated";
+	case POLICY_ANNOUNCE:	return "announce";
+	}
+	return "?";
+}
+
+int
+config_is_coordinator(const struct config *cfg, const struct list_config *lc,
+    const char *addr)
+{
+	size_t	i;
+
+	for (i = 0; i < lc->ncoordinators; i++)
+		if (address_equal(lc->coordinators[i], addr,
+		    cfg->local_part_ci))
+			return 1;
+	return 0;
+}

@@ -1,1 +1,212 @@
-/* placeholder */
+/*
+ * post: see post.h.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/listmsg.h"
+#include "core/post.h"
+#include "core/site.h"
+#include "mail/address.h"
+#include "mail/dmarc.h"
+#include "store/db.h"
+#include "store/dmarc_cache.h"
+#include "store/list.h"
+#include "store/member.h"
+#include "store/post.h"
+#include "store/queue.h"
+#include "util/log.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+
+#define POST_DMARC_TTL		(24 * 3600)
+#define POST_DMARC_TEMP_TTL	(10 * 60)
+
+struct post_fanout {
+	struct site	*site;
+	int64_t		 outbound;
+	int		 failed;
+	int64_t		 count;
+};
+
+static int
+post_add_member(void *arg, const struct member *m)
+{
+	struct post_fanout	*f = arg;
+
+	if (queue_add_recipient(f->site->db, f->outbound, m->address) == -1) {
+		f->failed = 1;
+		return -1;
+	}
+	f->count++;
+	return 0;
+}
+
+static int
+post_dmarc_wants_rewrite(const char *policy)
+{
+	/* A policy that could not be learnt counts as strict: safe choice. */
+	return strcmp(policy, dmarc_policy_name(DMARC_POLICY_REJECT)) == 0 ||
+	    strcmp(policy, dmarc_policy_name(DMARC_POLICY_QUARANTINE)) == 0 ||
+	    strcmp(policy, dmarc_policy_name(DMARC_POLICY_TEMPFAIL)) == 0;
+}
+
+int
+post_rewrite_from(struct site *s, const char *author)
+{
+	const struct config	*cfg = s->cfg;
+	enum dmarc_policy	 p;
+	const char		*domain;
+	char			*cached;
+	int			 rewrite;
+	time_t			 now = time(NULL);
+
+	if (cfg->dmarc == DMARC_ALWAYS)
+		return 1;
+	if (cfg->dmarc == DMARC_NEVER || author == NULL ||
+	    (domain = strchr(author, '@')) == NULL)
+		return 0;
+	domain++;
+	if ((cached = dmarc_cache_get(s->db, domain, now)) != NULL) {
+		rewrite = post_dmarc_wants_rewrite(cached);
+		free(cached);
+		return rewrite;
+	}
+	p = dmarc_lookup(domain, cfg->dmarc_nameserver, cfg->dmarc_timeout);
+	log_debug("post: DMARC policy of %s: %s", domain, dmarc_policy_name(p));
+	(void)dmarc_cache_put(s->db, domain, dmarc_policy_name(p), now +
+	    (p == DMARC_POLICY_TEMPFAIL ? POST_DMARC_TEMP_TTL : POST_DMARC_TTL));
+	return post_dmarc_wants_rewrite(dmarc_policy_name(p));
+}
+
+struct post_files {
+	char	*archive;
+	char	*copy;
+};
+
+static int
+post_write_files(struct site *s, const struct list_config *l,
+    const struct message *m, int64_t number, struct listmsg_input *in,
+    struct post_files *pf)
+{
+	char	 name[64], *dir, *data;
+	size_t	 len;
+
+	snprintf(name, sizeof name, "%06lld.eml", (long long)number);
+	dir = str_path_join(s->cfg->archive_dir, l->name);
+	pf->archive = site_store_file(s, dir, name, m->raw, m->raw_len);
+	free(dir);
+	if (pf->archive == NULL)
+		return -1;
+	in->number = number;
+	data = listmsg_build(in, &len);
+	snprintf(name, sizeof name, "%s-%06lld.eml", l->name,
+	    (long long)number);
+	pf->copy = site_store_file(s, s->queue_dir, name, data, len);
+	free(data);
+	return pf->copy == NULL ? -1 : 0;
+}
+
+static int
+post_record(struct site *s, const struct list_config *l,
+    const struct message *m, const char *mid, const char *author,
+    int64_t lid, int64_t number, const struct post_files *pf)
+{
+	struct post_record	 r;
+	struct post_fanout	 f = { s, 0, 0, 0 };
+	char			*envelope;
+	int64_t			 pid;
+
+	memset(&r, 0, sizeof r);
+	r.list_id = lid;
+	r.number = number;
+	r.message_id = mid;
+	r.subject = m->subject;
+	r.author = author;
+	r.author_name = m->from_name;
+	r.in_reply_to = m->in_reply_to;
+	r.refs = m->references;
+	r.size = (int64_t)m->raw_len;
+	r.path = pf->archive;
+	r.text = m->text;
+	if ((pid = post_insert(s->db, &r)) == -1)
+		return -1;
+	envelope = site_list_address(s->cfg, l, "+bounces");
+	f.outbound = queue_outbound(s->db, "post", lid, pid, pf->copy,
+	    envelope);
+	free(envelope);
+	if (f.outbound == -1 ||
+	    member_foreach(s->db, lid, "normal", post_add_member, &f) != 0)
+		return -1;
+	log_info("post: %s #%lld from %s queued for %lld members", l->name,
+	    (long long)number, author, (long long)f.count);
+	return 0;
+}
+
+static enum post_outcome
+post_commit(struct site *s, const struct list_config *l,
+    const struct message *m, const char *mid, const char *author,
+    const char *key, struct listmsg_input *in)
+{
+	struct post_files	 pf = { NULL, NULL };
+	int64_t			 lid, number;
+	int			 ok = 0;
+
+	if (db_begin(s->db) == -1)
+		return POST_TEMPFAIL;
+	if ((lid = list_id(s->db, l->name)) != -1 &&
+	    (number = list_next_post_number(s->db, lid)) != -1 &&
+	    post_write_files(s, l, m, number, in, &pf) == 0 &&
+	    post_record(s, l, m, mid, author, lid, number, &pf) == 0 &&
+	    db_exec(s->db, "INSERT OR REPLACE INTO processed (spool_id, "
+	    "outcome, at) VALUES (?1, 'post', ?2)", "ti", key,
+	    (int64_t)time(NULL)) == 0 && db_commit(s->db) == 0)
+		ok = 1;
+	if (!ok)
+		db_rollback(s->db);
+	free(pf.archive);
+	free(pf.copy);
+	return ok ? POST_SENT : POST_TEMPFAIL;
+}
+
+enum post_outcome
+post_distribute(struct site *s, const struct list_config *l,
+    const struct message *m, const char *key)
+{
+	struct listmsg_input	 in;
+	char			*author, *mid = NULL, *added = NULL;
+	enum post_outcome	 rc;
+	int64_t			 lid;
+
+	if ((lid = list_id(s->db, l->name)) == -1)
+		return POST_TEMPFAIL;
+	if (m->message_id != NULL && *m->message_id != '\0')
+		mid = xstrdup(m->message_id);
+	else
+		mid = added = xasprintf("metodist.%s@%s", key, s->cfg->domain);
+	switch (post_seen(s->db, lid, mid)) {
+	case 1:
+		log_info("post: %s: Message-ID <%s> already distributed, "
+		    "dropped", l->name, mid);
+		free(mid);
+		return POST_DUPLICATE;
+	case -1:
+		free(mid);
+		return POST_TEMPFAIL;
+	}
+	author = m->from_addr ? address_normalize(m->from_addr) : NULL;
+	memset(&in, 0, sizeof in);
+	in.cfg = s->cfg;
+	in.list = l;
+	in.msg = m;
+	in.message_id = added;
+	in.rewrite_from = post_rewrite_from(s, author);
+	rc = post_commit(s, l, m, mid, author ? author : "", key, &in);
+	free(author);
+	free(mid);
+	return rc;
+}

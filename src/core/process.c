@@ -1,1 +1,247 @@
-/* placeholder */
+/*
+ * process: see process.h.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/later.h"
+#include "core/loop.h"
+#include "core/moderate.h"
+#include "core/policy.h"
+#include "core/post.h"
+#include "core/process.h"
+#include "core/reply.h"
+#include "core/route.h"
+#include "core/site.h"
+#include "io/spool.h"
+#include "mail/address.h"
+#include "mail/message.h"
+#include "store/db.h"
+#include "store/member.h"
+#include "store/queue.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+/* What the handlers need about the message at hand. */
+struct process_msg {
+	struct site			*site;
+	const struct spool_entry	*entry;
+	struct message			*msg;
+	struct route			 route;
+	char				*author;	/* normalised From */
+};
+
+static int
+process_record(struct site *s, const char *id, const char *outcome)
+{
+	return db_exec(s->db, "INSERT OR REPLACE INTO processed (spool_id, "
+	    "outcome, at) VALUES (?1, ?2, ?3)", "tti", id, outcome,
+	    (int64_t)time(NULL));
+}
+
+static void
+process_size_text(uint64_t n, char *out, size_t sz)
+{
+	if (n >= 1024 * 1024)
+		snprintf(out, sz, "%.1f МБ", (double)n / (1024.0 * 1024.0));
+	else
+		snprintf(out, sz, "%.0f КБ", (double)n / 1024.0);
+}
+
+static int
+process_refuse(struct process_msg *p, enum policy_verdict v, uint64_t limit)
+{
+	struct template_var	 vars[2];
+	struct reply		 r;
+	char			 size[32], lim[32];
+
+	memset(&r, 0, sizeof r);
+	r.list = p->route.list;
+	r.to = p->entry->sender;
+	r.orig = p->msg;
+	switch (v) {
+	case VERDICT_REFUSE_SIZE:
+		process_size_text(p->msg->raw_len, size, sizeof size);
+		process_size_text(limit, lim, sizeof lim);
+		vars[0] = (struct template_var){ "size", size };
+		vars[1] = (struct template_var){ "limit", lim };
+		r.vars = vars;
+		r.nvars = 2;
+		r.template = "refuse-size";
+		break;
+	case VERDICT_REFUSE_ANNOUNCE:
+	case VERDICT_REFUSE_UNAUTHENTICATED:
+		r.template = "refuse-announce";
+		break;
+	default:
+		r.template = "refuse-nonmember";
+		break;
+	}
+	log_info("process %s: %s refused for %s: %s", p->entry->id,
+	    p->route.list->name, p->author ? p->author : "?",
+	    policy_verdict_name(v));
+	return reply_send(p->site, &r) == -1 ? -1 : 0;
+}
+
+static int
+process_post(struct process_msg *p)
+{
+	const struct list_config	*l = p->route.list;
+	struct site			*s = p->site;
+	struct policy_input		 in;
+	enum policy_verdict		 v;
+	int				 member;
+
+	memset(&in, 0, sizeof in);
+	member = p->author ? member_is(s->db, site_list_id(s, l), p->author,
+	    s->cfg->local_part_ci) : 0;
+	if (member == -1)
+		return -1;
+	in.policy = l->policy;
+	in.is_member = member;
+	in.is_coordinator = p->author != NULL &&
+	    config_is_coordinator(s->cfg, l, p->author);
+	in.require_auth = l->require_auth;
+	in.authenticated = l->require_auth &&
+	    policy_authenticated(p->msg, s->cfg->domain);
+	in.size = p->msg->raw_len;
+	in.max_size = l->max_message_size ? l->max_message_size :
+	    s->cfg->max_message_size;
+	switch ((v = policy_decide(&in))) {
+	case VERDICT_ACCEPT:
+		return post_distribute(s, l, p->msg, p->entry->id) ==
+		    POST_TEMPFAIL ? -1 : 1;
+	case VERDICT_HOLD:
+		return moderate_hold(s, l, p->msg, p->entry->sender,
+		    "moderated list");
+	default:
+		return process_refuse(p, v, in.max_size);
+	}
+}
+
+/* L-owner: the message goes on to the list's coordinators as it is. */
+static int
+process_owner(struct process_msg *p)
+{
+	const struct list_config	*l = p->route.list;
+	struct site			*s = p->site;
+	char				 name[96], *path;
+	int64_t				 oid;
+	size_t				 i;
+
+	snprintf(name, sizeof name, "owner-%s.eml", p->entry->id);
+	if ((path = site_store_file(s, s->queue_dir, name, p->msg->raw,
+	    p->msg->raw_len)) == NULL)
+		return -1;
+	oid = queue_outbound(s->db, "notice", site_list_id(s, l), 0, path,
+	    p->entry->sender);
+	free(path);
+	for (i = 0; oid != -1 && i < l->ncoordinators; i++)
+		if (queue_add_recipient(s->db, oid, l->coordinators[i]) == -1)
+			oid = -1;
+	return oid == -1 ? -1 : 0;
+}
+
+static int
+process_dispatch(struct process_msg *p)
+{
+	const char	*loop;
+
+	if (p->route.action == ROUTE_BOUNCES) {
+		log_info("process %s: bounce for %s kept for bounce handling",
+		    p->entry->id, p->route.list->name);
+		return 0;
+	}
+	if ((loop = loop_reason(p->site->cfg, p->msg, p->entry->sender)) !=
+	    NULL) {
+		log_info("process %s: dropped: %s (from %s to %s)",
+		    p->entry->id, loop, p->entry->sender, p->entry->recipient);
+		return 0;
+	}
+	switch (p->route.action) {
+	case ROUTE_POST:
+		return process_post(p);
+	case ROUTE_OWNER:
+		return process_owner(p);
+	default:
+		return later_answer(p->site, &p->route, p->msg,
+		    p->entry->sender);
+	}
+}
+
+static enum process_result
+process_loaded(struct site *s, const struct spool_entry *e)
+{
+	struct process_msg	 p;
+	int			 rc;
+
+	memset(&p, 0, sizeof p);
+	p.site = s;
+	p.entry = e;
+	if (route_address(s->cfg, e->recipient, &p.route) == -1) {
+		log_warnx("process %s: %s: %s; dropped", e->id, e->recipient,
+		    p.route.reason);
+		return process_record(s, e->id, "unrouted") == -1 ?
+		    PROCESS_TEMP : PROCESS_DONE;
+	}
+	p.msg = message_parse(e->message, e->message_len);
+	p.author = p.msg->from_addr ? address_normalize(p.msg->from_addr) :
+	    NULL;
+	rc = process_dispatch(&p);
+	/* rc 1: the handler recorded the outcome in its own transaction. */
+	if (rc == 0 && process_record(s, e->id,
+	    route_action_name(p.route.action)) == -1)
+		rc = -1;
+	free(p.author);
+	message_free(p.msg);
+	return rc == -1 ? PROCESS_TEMP : PROCESS_DONE;
+}
+
+enum process_result
+process_spool_entry(struct site *s, const char *id)
+{
+	struct spool_entry	 e;
+	enum process_result	 r;
+	const char		*dir = s->cfg->spool_dir;
+	int			 rc;
+
+	if ((rc = spool_claim(dir, id)) != 0)
+		return rc == 1 ? PROCESS_GONE : PROCESS_TEMP;
+	if (spool_load(dir, id, s->cfg->max_message_size, &e) == -1) {
+		log_warn("process %s: cannot load", id);
+		spool_release(dir, id);
+		return PROCESS_TEMP;
+	}
+	if (db_int(s->db, 0, "SELECT count(*) FROM processed WHERE spool_id = "
+	    "?1", "t", id) > 0)
+		r = PROCESS_DONE;
+	else
+		r = process_loaded(s, &e);
+	spool_entry_free(&e);
+	if (r == PROCESS_DONE && spool_done(dir, id) == -1)
+		log_warn("process %s: cannot remove from spool", id);
+	if (r == PROCESS_TEMP && spool_release(dir, id) == -1)
+		log_warn("process %s: cannot put back", id);
+	return r;
+}
+
+int
+process_spool(struct site *s)
+{
+	char	**ids;
+	size_t	  n, i;
+	int	  done = 0;
+
+	if (spool_pending(s->cfg->spool_dir, &ids, &n) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (process_spool_entry(s, ids[i]) == PROCESS_DONE)
+			done++;
+	spool_ids_free(ids, n);
+	return done;
+}

@@ -1,1 +1,98 @@
-/* placeholder */
+/*
+ * egress-maildir: the default transport, a local maildir outbox.
+ *
+ * Contract: each delivery becomes one file in OUTBOX/new/, named as
+ * maildir readers expect (time.unique.host), starting with the envelope as
+ * Return-Path and Delivered-To fields, as a local delivery agent writes
+ * them, then the message.  The file is written in tmp/, fsynced and
+ * renamed, so a reader never sees half a message.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "io/egress.h"
+#include "util/atomicfile.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/rnd.h"
+#include "util/xmalloc.h"
+
+struct maildir_state {
+	char	*tmp;
+	char	*new;
+	char	 host[64];
+};
+
+static int
+maildir_open(struct egress *e)
+{
+	struct maildir_state	*m = xcalloc(1, sizeof *m);
+	char			*cur;
+
+	m->tmp = xasprintf("%s/tmp", e->cfg->outbox_dir);
+	m->new = xasprintf("%s/new", e->cfg->outbox_dir);
+	cur = xasprintf("%s/cur", e->cfg->outbox_dir);
+	if (atomicfile_mkdirs(m->tmp, 0750) == -1 ||
+	    atomicfile_mkdirs(m->new, 0750) == -1 ||
+	    atomicfile_mkdirs(cur, 0750) == -1) {
+		log_warn("maildir: %s", e->cfg->outbox_dir);
+		free(cur);
+		free(m->tmp);
+		free(m->new);
+		free(m);
+		return -1;
+	}
+	free(cur);
+	if (gethostname(m->host, sizeof m->host) == -1)
+		snprintf(m->host, sizeof m->host, "localhost");
+	m->host[sizeof m->host - 1] = '\0';
+	e->state = m;
+	return 0;
+}
+
+static enum egress_result
+maildir_send(struct egress *e, const struct egress_msg *msg, char *err,
+    size_t errsz)
+{
+	struct maildir_state	*m = e->state;
+	struct buf		 b;
+	char			 tok[17], *dst;
+	int			 rc, saved;
+
+	rnd_hex(tok, 8);
+	dst = xasprintf("%s/%lld.M%sP%d.%s", m->new, (long long)time(NULL),
+	    tok, (int)getpid(), m->host);
+	buf_init(&b);
+	buf_addf(&b, "Return-Path: <%s>\nDelivered-To: %s\n",
+	    msg->envelope_from, msg->recipient);
+	buf_add(&b, msg->data, msg->len);
+	rc = atomicfile_write(m->tmp, dst, b.data, b.len);
+	saved = errno;
+	buf_free(&b);
+	free(dst);
+	if (rc == 0)
+		return EGRESS_OK;
+	snprintf(err, errsz, "maildir write: %s", strerror(saved));
+	return EGRESS_TEMP;
+}
+
+static void
+maildir_close(struct egress *e)
+{
+	struct maildir_state	*m = e->state;
+
+	free(m->tmp);
+	free(m->new);
+	free(m);
+}
+
+const struct egress_ops egress_maildir_ops = {
+	"maildir", maildir_open, maildir_send, maildir_close
+};

@@ -1,1 +1,53 @@
-/* placeholder */
+/*
+ * egress: where outgoing mail goes, behind one small set of operations.
+ *
+ * Contract: a transport fills struct egress_ops.  send() hands over one
+ * message for one recipient and answers EGRESS_OK only when the message
+ * is durably accepted (a maildir file fsynced and renamed into new/, or a
+ * relay's 250 to that RCPT), EGRESS_TEMP for trouble worth retrying and
+ * EGRESS_PERM for a final refusal, with a one-line reason in err.  The
+ * message bytes use LF line ends; a network transport converts them.
+ */
+#ifndef METODIST_EGRESS_H
+#define METODIST_EGRESS_H
+
+#include <stddef.h>
+
+struct config;
+
+enum egress_result {
+	EGRESS_OK,
+	EGRESS_TEMP,
+	EGRESS_PERM
+};
+
+struct egress_msg {
+	const char	*envelope_from;	/* "" for the null sender */
+	const char	*recipient;
+	const char	*data;
+	size_t		 len;
+};
+
+struct egress;
+
+struct egress_ops {
+	const char	*name;
+	int		(*open)(struct egress *);
+	enum egress_result (*send)(struct egress *, const struct egress_msg *,
+			    char *err, size_t errsz);
+	void		(*close)(struct egress *);
+};
+
+struct egress {
+	const struct egress_ops	*ops;
+	const struct config	*cfg;
+	void			*state;
+};
+
+extern const struct egress_ops egress_maildir_ops;
+
+/* The transport the configuration names, opened; NULL on failure. */
+struct egress	*egress_open(const struct config *);
+void		 egress_close(struct egress *);
+
+#endif

@@ -1,1 +1,129 @@
-/* placeholder */
+/*
+ * store/queue: see queue.h.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "store/db.h"
+#include "store/queue.h"
+#include "util/rnd.h"
+#include "util/xmalloc.h"
+
+int64_t
+queue_outbound(sqlite3 *db, const char *kind, int64_t lid, int64_t pid,
+    const char *path, const char *envelope_from)
+{
+	if (db_exec(db, "INSERT INTO outbound (kind, list_id, post_id, path, "
+	    "envelope_from, created) VALUES (?1, nullif(?2, 0), "
+	    "nullif(?3, 0), ?4, ?5, ?6)", "tiitti", kind, lid, pid, path,
+	    envelope_from, (int64_t)time(NULL)) == -1)
+		return -1;
+	return sqlite3_last_insert_rowid(db);
+}
+
+int
+queue_add_recipient(sqlite3 *db, int64_t oid, const char *rcpt)
+{
+	char	token[17];
+
+	rnd_hex(token, 8);
+	if (db_exec(db, "INSERT OR IGNORE INTO deliveries (outbound_id, "
+	    "recipient, token, updated) VALUES (?1, ?2, ?3, ?4)", "itti",
+	    oid, rcpt, token, (int64_t)time(NULL)) == -1)
+		return -1;
+	return sqlite3_changes(db) > 0 ? 0 : 1;
+}
+
+static void
+queue_row(sqlite3_stmt *st, struct delivery *d)
+{
+	d->id = sqlite3_column_int64(st, 0);
+	d->outbound_id = sqlite3_column_int64(st, 1);
+	d->recipient = db_text(st, 2);
+	d->token = db_text(st, 3);
+	d->path = db_text(st, 4);
+	d->envelope_from = db_text(st, 5);
+	d->list = db_text(st, 6);
+	d->attempts = sqlite3_column_int(st, 7);
+	d->created = sqlite3_column_int64(st, 8);
+}
+
+int
+queue_due(sqlite3 *db, time_t now, size_t max, struct delivery **out,
+    size_t *n)
+{
+	sqlite3_stmt	*st;
+	struct delivery	*v = NULL;
+	size_t		 k = 0;
+	int		 rc;
+
+	st = db_stmt(db, "SELECT d.id, d.outbound_id, d.recipient, d.token, "
+	    "o.path, o.envelope_from, coalesce(l.name, ''), d.attempts, "
+	    "o.created FROM deliveries d JOIN outbound o ON o.id = "
+	    "d.outbound_id LEFT JOIN lists l ON l.id = o.list_id "
+	    "WHERE d.state = 'pending' AND d.next_attempt <= ?1 "
+	    "ORDER BY d.id LIMIT ?2", "ii", (int64_t)now, (int64_t)max);
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		queue_row(st, &v[k++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		queue_free(v, k);
+		return -1;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+void
+queue_free(struct delivery *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].recipient);
+		free(v[i].token);
+		free(v[i].path);
+		free(v[i].envelope_from);
+		free(v[i].list);
+	}
+	free(v);
+}
+
+int
+queue_mark_sent(sqlite3 *db, int64_t id)
+{
+	return db_exec(db, "UPDATE deliveries SET state = 'sent', attempts = "
+	    "attempts + 1, last_error = NULL, updated = ?2 WHERE id = ?1 AND "
+	    "state = 'pending'", "ii", id, (int64_t)time(NULL));
+}
+
+int
+queue_mark_deferred(sqlite3 *db, int64_t id, time_t next, const char *err)
+{
+	return db_exec(db, "UPDATE deliveries SET attempts = attempts + 1, "
+	    "next_attempt = ?2, last_error = ?3, updated = ?4 WHERE id = ?1 "
+	    "AND state = 'pending'", "iiti", id, (int64_t)next, err,
+	    (int64_t)time(NULL));
+}
+
+int
+queue_mark_failed(sqlite3 *db, int64_t id, const char *err)
+{
+	return db_exec(db, "UPDATE deliveries SET state = 'failed', attempts "
+	    "= attempts + 1, last_error = ?2, updated = ?3 WHERE id = ?1 AND "
+	    "state = 'pending'", "iti", id, err, (int64_t)time(NULL));
+}
+
+int64_t
+queue_pending(sqlite3 *db)
+{
+	return db_int(db, 0, "SELECT count(*) FROM deliveries WHERE state = "
+	    "'pending'", "");
+}

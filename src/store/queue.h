@@ -1,1 +1,47 @@
-/* placeholder */
+/*
+ * store/queue: the outbound queue and each recipient's delivery state.
+ *
+ * Contract: an outbound message is one file (its bytes, the same for all
+ * recipients) and one row per recipient.  A recipient's state moves only
+ * forward: pending -> sent, or pending -> failed; a deferral keeps it
+ * pending with a later next_attempt.  Each change is committed on its own,
+ * right after the transport's answer, so a crash loses at most the
+ * knowledge of one delivery in flight and never resends what was marked
+ * sent.  Each delivery has a random token for its VERP return path.
+ */
+#ifndef METODIST_STORE_QUEUE_H
+#define METODIST_STORE_QUEUE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct delivery {
+	int64_t	 id;
+	int64_t	 outbound_id;
+	char	*recipient;
+	char	*token;
+	char	*path;
+	char	*envelope_from;
+	char	*list;		/* list name, or "" */
+	int	 attempts;
+	int64_t	 created;
+};
+
+/* kind: post, reply or notice; list_id and post_id 0 when none. */
+int64_t	queue_outbound(sqlite3 *, const char *kind, int64_t list_id,
+	    int64_t post_id, const char *path, const char *envelope_from);
+/* 0 added, 1 already there, -1 error. */
+int	queue_add_recipient(sqlite3 *, int64_t outbound_id, const char *rcpt);
+/* Up to max deliveries due at now; *out is an array to queue_free. */
+int	queue_due(sqlite3 *, time_t now, size_t max, struct delivery **out,
+	    size_t *n);
+void	queue_free(struct delivery *, size_t n);
+int	queue_mark_sent(sqlite3 *, int64_t delivery_id);
+int	queue_mark_deferred(sqlite3 *, int64_t delivery_id, time_t next,
+	    const char *error);
+int	queue_mark_failed(sqlite3 *, int64_t delivery_id, const char *error);
+int64_t	queue_pending(sqlite3 *);
+
+#endif
