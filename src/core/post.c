@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/listmsg.h"
@@ -55,6 +56,35 @@ post_dmarc_wants_rewrite(const char *policy)
 	    strcmp(policy, dmarc_policy_name(DMARC_POLICY_TEMPFAIL)) == 0;
 }
 
+/*
+ * Names reserved by RFC 2606 and RFC 6761 never publish DMARC: asking the
+ * network about them would only cost a timeout.
+ */
+static int
+post_reserved_domain(const char *domain)
+{
+	static const char *const tlds[] = {
+		".test", ".example", ".invalid", ".localhost"
+	};
+	static const char *const slds[] = {
+		"example.org", "example.com", "example.net"
+	};
+	size_t	len = strlen(domain), i, n;
+
+	for (i = 0; i < sizeof tlds / sizeof tlds[0]; i++) {
+		n = strlen(tlds[i]);
+		if (len >= n && strcasecmp(domain + len - n, tlds[i]) == 0)
+			return 1;
+	}
+	for (i = 0; i < sizeof slds / sizeof slds[0]; i++) {
+		n = strlen(slds[i]);
+		if (len >= n && strcasecmp(domain + len - n, slds[i]) == 0 &&
+		    (len == n || domain[len - n - 1] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
 int
 post_rewrite_from(struct site *s, const char *author)
 {
@@ -71,6 +101,8 @@ post_rewrite_from(struct site *s, const char *author)
 	    (domain = strchr(author, '@')) == NULL)
 		return 0;
 	domain++;
+	if (post_reserved_domain(domain))
+		return 0;
 	if ((cached = dmarc_cache_get(s->db, domain, now)) != NULL) {
 		rewrite = post_dmarc_wants_rewrite(cached);
 		free(cached);
