@@ -114,8 +114,14 @@ process_post(struct process_msg *p)
 	    s->cfg->max_message_size;
 	switch ((v = policy_decide(&in))) {
 	case VERDICT_ACCEPT:
-		return post_distribute(s, l, p->msg, p->entry->id) ==
-		    POST_TEMPFAIL ? -1 : 1;
+		switch (post_distribute(s, l, p->msg, p->entry->id)) {
+		case POST_SENT:
+			return 1;	/* recorded with the post */
+		case POST_DUPLICATE:
+			return 0;
+		default:
+			return -1;
+		}
 	case VERDICT_HOLD:
 		return moderate_hold(s, l, p->msg, p->entry->sender,
 		    "moderated list");
