@@ -50,11 +50,21 @@ listmsg_subject(const char *subject, const char *tag)
 	return xasprintf("%s %s", tag, subject);
 }
 
+/* A field whose value may be folded (with LF) by header_encode. */
 static void
 listmsg_field(struct buf *b, const char *eol, const char *name,
     const char *value)
 {
-	buf_addf(b, "%s: %s%s", name, value, eol);
+	const char	*p;
+
+	buf_addf(b, "%s: ", name);
+	for (p = value; *p != '\0'; p++) {
+		if (*p == '\n')
+			buf_adds(b, eol);
+		else if (*p != '\r')
+			buf_addc(b, *p);
+	}
+	buf_adds(b, eol);
 }
 
 static void
@@ -112,12 +122,13 @@ listmsg_list_fields(struct buf *b, const char *eol,
     const struct listmsg_input *in)
 {
 	const struct list_config	*l = in->list;
-	char				*title, *marker;
+	char				*title, *enc, *marker;
 
-	title = header_encode(l->title, strlen("List-Id"));
-	buf_addf(b, "List-Id: %s <%s.%s>%s", title, l->name, in->cfg->domain,
-	    eol);
+	enc = header_encode(l->title, strlen("List-Id"));
+	title = xasprintf("%s <%s.%s>", enc, l->name, in->cfg->domain);
+	listmsg_field(b, eol, "List-Id", title);
 	free(title);
+	free(enc);
 	listmsg_mailto(b, eol, in, "List-Post", "", NULL);
 	listmsg_mailto(b, eol, in, "List-Help", "+help", NULL);
 	listmsg_mailto(b, eol, in, "List-Subscribe", "+subscribe", NULL);

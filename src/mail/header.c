@@ -25,7 +25,7 @@
 #define HEADER_LINE_MAX		78
 #define HEADER_SCAN_MAX		1024	/* longest encoded word we accept */
 #define HEADER_CHARSET_MAX	64
-#define HEADER_FOLD		"\r\n "
+#define HEADER_FOLD		"\n "
 
 /* One encoded word found in a value. */
 struct header_word {

@@ -14,7 +14,8 @@
  * windows-1251, iso-8859-5, utf-8 ...), and treats undeclared 8-bit bytes
  * as UTF-8 when valid, else as windows-1251.  header_encode() does the
  * reverse for a UTF-8 phrase: ASCII stays as it is, anything else becomes
- * RFC 2047 "=?UTF-8?B?...?=" words of at most 75 characters, folded so no
+ * RFC 2047 "=?UTF-8?B?...?=" words of at most 75 characters, folded (LF
+ * and a space, the gateway's internal line end) so no
  * line passes 78 characters when placed after "Name: ".
  */
 #ifndef METODIST_HEADER_H
