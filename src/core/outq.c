@@ -15,6 +15,7 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
+#define OUTQ_LEASE		600
 #define OUTQ_MESSAGE_MAX	((size_t)256 * 1024 * 1024)
 
 /* The last message file read, kept while consecutive deliveries share it. */
@@ -90,6 +91,12 @@ outq_send_one(struct site *s, struct outq_cache *c, const struct delivery *d)
 	char			 err[256] = "", *env;
 	int			 rc;
 
+	switch (queue_claim(s->db, d->id, time(NULL), OUTQ_LEASE)) {
+	case 0:
+		return 0;	/* another runner has it */
+	case -1:
+		return -1;
+	}
 	if (outq_load(c, d->path) == -1) {
 		log_warn("outq: %s", d->path);
 		return outq_record(s, d, EGRESS_TEMP, "message file unreadable");

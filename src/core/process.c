@@ -219,6 +219,13 @@ process_spool_entry(struct site *s, const char *id)
 	if ((rc = spool_claim(dir, id)) != 0)
 		return rc == 1 ? PROCESS_GONE : PROCESS_TEMP;
 	if (spool_load(dir, id, s->cfg->max_message_size, &e) == -1) {
+		if (errno == EFBIG || errno == EINVAL) {
+			log_warnx("process %s: %s; set aside in the spool's "
+			    "bad/", id, errno == EFBIG ? "larger than the "
+			    "site accepts" : "damaged envelope");
+			spool_set_aside(dir, id);
+			return PROCESS_DONE;
+		}
 		log_warn("process %s: cannot load", id);
 		spool_release(dir, id);
 		return PROCESS_TEMP;

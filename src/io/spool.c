@@ -36,11 +36,11 @@ spool_path(char *out, size_t sz, const char *dir, const char *sub,
 int
 spool_init(const char *dir)
 {
-	static const char *const subs[] = { "tmp", "new", "cur" };
+	static const char *const subs[] = { "tmp", "new", "cur", "bad" };
 	char	 path[4096];
 	size_t	 i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < sizeof subs / sizeof subs[0]; i++) {
 		if (spool_path(path, sizeof path, dir, subs[i], "") == -1 ||
 		    atomicfile_mkdirs(path, 0750) == -1)
 			return -1;
@@ -105,6 +105,12 @@ spool_claim(const char *dir, const char *id)
 	if (spool_move(dir, "new", "cur", id) == 0)
 		return 0;
 	return errno == ENOENT ? 1 : -1;
+}
+
+int
+spool_set_aside(const char *dir, const char *id)
+{
+	return spool_move(dir, "cur", "bad", id);
 }
 
 int

@@ -45,6 +45,9 @@ int	spool_load(const char *dir, const char *id, size_t max,
 void	spool_entry_free(struct spool_entry *);
 int	spool_done(const char *dir, const char *id);
 int	spool_release(const char *dir, const char *id);
+/* Set aside an entry that can never be processed (damaged, or larger
+ * than the site now accepts) in bad/, where it stays for the admin. */
+int	spool_set_aside(const char *dir, const char *id);
 /* Ids waiting in new/, oldest first; *ids is freed with spool_ids_free. */
 int	spool_pending(const char *dir, char ***ids, size_t *n);
 void	spool_ids_free(char **, size_t);

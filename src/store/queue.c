@@ -97,6 +97,16 @@ queue_free(struct delivery *v, size_t n)
 }
 
 int
+queue_claim(sqlite3 *db, int64_t id, time_t now, time_t lease)
+{
+	if (db_exec(db, "UPDATE deliveries SET next_attempt = ?2 WHERE id = ?1 "
+	    "AND state = 'pending' AND next_attempt <= ?3", "iii", id,
+	    (int64_t)(now + lease), (int64_t)now) == -1)
+		return -1;
+	return sqlite3_changes(db) > 0;
+}
+
+int
 queue_mark_sent(sqlite3 *db, int64_t id)
 {
 	return db_exec(db, "UPDATE deliveries SET state = 'sent', attempts = "

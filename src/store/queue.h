@@ -38,6 +38,13 @@ int	queue_add_recipient(sqlite3 *, int64_t outbound_id, const char *rcpt);
 int	queue_due(sqlite3 *, time_t now, size_t max, struct delivery **out,
 	    size_t *n);
 void	queue_free(struct delivery *, size_t n);
+/*
+ * Take a due delivery for sending: its next_attempt moves lease seconds
+ * ahead, so no other runner takes it meanwhile and a runner that dies
+ * mid-send leaves it to be retried after the lease.  1 taken, 0 taken by
+ * another runner, -1 error.
+ */
+int	queue_claim(sqlite3 *, int64_t delivery_id, time_t now, time_t lease);
 int	queue_mark_sent(sqlite3 *, int64_t delivery_id);
 int	queue_mark_deferred(sqlite3 *, int64_t delivery_id, time_t next,
 	    const char *error);
