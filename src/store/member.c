@@ -16,8 +16,10 @@ member_add(sqlite3 *db, int64_t lid, const char *addr, const char *name,
 {
 	int	changes;
 
-	if (db_exec(db, "INSERT OR IGNORE INTO members "
-	    "(list_id, address, name, mode, created) VALUES (?1,?2,?3,?4,?5)",
+	/* Not OR IGNORE: that would hide a CHECK failure (a bad mode). */
+	if (db_exec(db, "INSERT INTO members (list_id, address, name, mode, "
+	    "created) VALUES (?1,?2,?3,?4,?5) ON CONFLICT (list_id, address) "
+	    "DO NOTHING",
 	    "ittti", lid, addr, name,
 	    mode ? mode : "normal", (int64_t)time(NULL)) == -1)
 		return -1;

@@ -29,8 +29,9 @@ queue_add_recipient(sqlite3 *db, int64_t oid, const char *rcpt)
 	char	token[17];
 
 	rnd_hex(token, 8);
-	if (db_exec(db, "INSERT OR IGNORE INTO deliveries (outbound_id, "
-	    "recipient, token, updated) VALUES (?1, ?2, ?3, ?4)", "itti",
+	if (db_exec(db, "INSERT INTO deliveries (outbound_id, recipient, "
+	    "token, updated) VALUES (?1, ?2, ?3, ?4) ON CONFLICT "
+	    "(outbound_id, recipient) DO NOTHING", "itti",
 	    oid, rcpt, token, (int64_t)time(NULL)) == -1)
 		return -1;
 	return sqlite3_changes(db) > 0 ? 0 : 1;
