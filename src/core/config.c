@@ -483,12 +483,38 @@ config_dispatch(struct config_load *l, const struct config_key *keys,
 		}
 	}
 	if (!section_known)
-		snprintf(l->msg, sizeof l->msg, "unknown section [%s]",
-		    section);
+		return NULL;	/* reported once, at the [section] line */
 	else
 		snprintf(l->msg, sizeof l->msg,
 		    "unknown key '%s' in [%s]", key, section);
 	return l->msg;
+}
+
+static const char *
+config_section(struct config_load *l, const struct config_key *keys,
+    size_t nkeys, const char *section)
+{
+	size_t	i;
+
+	for (i = 0; i < nkeys; i++)
+		if (strcmp(keys[i].section, section) == 0)
+			return NULL;
+	snprintf(l->msg, sizeof l->msg, "unknown section [%s]", section);
+	return l->msg;
+}
+
+static const char *
+config_site_section(void *arg, const char *section, int line)
+{
+	return config_section(arg, config_site_keys,
+	    sizeof config_site_keys / sizeof config_site_keys[0], section);
+}
+
+static const char *
+config_list_section(void *arg, const char *section, int line)
+{
+	return config_section(arg, config_list_keys,
+	    sizeof config_list_keys / sizeof config_list_keys[0], section);
 }
 
 static const char *
@@ -590,7 +616,8 @@ config_name_cmp(const void *a, const void *b)
 static void
 config_load_list(struct config_load *l, const char *dir, const char *fname)
 {
-	struct ini_handler	 h = { NULL, config_list_pair, config_report, l };
+	struct ini_handler	 h = { config_list_section, config_list_pair,
+				    config_report, l };
 	struct list_config	*lc;
 	struct config		*cfg = l->cfg;
 	size_t			 nlen = strlen(fname) - 5;
@@ -649,7 +676,8 @@ struct config *
 config_load(const char *path, config_error_fn error, void *arg)
 {
 	struct config_load	 l;
-	struct ini_handler	 h = { NULL, config_site_pair, config_report, &l };
+	struct ini_handler	 h = { config_site_section, config_site_pair,
+				    config_report, &l };
 	struct config		*cfg;
 
 	memset(&l, 0, sizeof l);

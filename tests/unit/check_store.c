@@ -47,12 +47,39 @@ rmtree_one(const char *path, const struct stat *st, int flag,
 	return remove(path);
 }
 
+/*
+ * Each test case has a base directory, made and removed by the parent
+ * process (so it goes even when a test fails), and each test its own
+ * directory inside it.
+ */
+static char *tbase;
+
 static void
-tmp_setup(void)
+base_setup(void)
 {
 	const char	*base = getenv("TMPDIR");
 
-	tdir = xasprintf("%s/check_store.XXXXXX", base && *base ? base : "/tmp");
+	tbase = xasprintf("%s/check_store.XXXXXX",
+	    base != NULL && *base != '\0' ? base : "/tmp");
+	if (mkdtemp(tbase) == NULL) {
+		fprintf(stderr, "mkdtemp %s: %s\n", tbase, strerror(errno));
+		exit(1);
+	}
+}
+
+static void
+base_teardown(void)
+{
+	if (tbase != NULL)
+		nftw(tbase, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(tbase);
+	tbase = NULL;
+}
+
+static void
+tmp_setup(void)
+{
+	tdir = xasprintf("%s/t.XXXXXX", tbase);
 	ck_assert_msg(mkdtemp(tdir) != NULL, "mkdtemp: %s", strerror(errno));
 	dbpath = xasprintf("%s/metodist.db", tdir);
 }
@@ -712,6 +739,60 @@ START_TEST(test_queue_final_states)
 }
 END_TEST
 
+START_TEST(test_queue_claim)
+{
+	int64_t		 o, ida, idb;
+	struct delivery	*v;
+	size_t		 n;
+	time_t		 now = time(NULL);
+
+	o = queue_outbound(db, "notice", 0, 0, "/q/n.eml", "");
+	ck_assert_int_eq(queue_add_recipient(db, o, "a@example.org"), 0);
+	ck_assert_int_eq(queue_add_recipient(db, o, "b@example.org"), 0);
+	ck_assert_int_eq(queue_due(db, now, 10, &v, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ida = v[0].id;
+	idb = v[1].id;
+	queue_free(v, n);
+
+	/* one runner takes it; a second cannot */
+	ck_assert_int_eq(queue_claim(db, ida, now, 600), 1);
+	ck_assert_int_eq(queue_claim(db, ida, now, 600), 0);
+	/* a claimed delivery is not due to anyone else until the lease ends */
+	ck_assert_int_eq(queue_due(db, now + 599, 10, &v, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(v[0].id, idb);
+	queue_free(v, n);
+	ck_assert_int_eq(queue_due(db, now + 600, 10, &v, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	queue_free(v, n);
+	ck_assert_int_eq(queue_claim(db, ida, now + 600, 600), 1);
+	assert_state(ida, "pending/0");
+	/* a sent delivery cannot be claimed */
+	ck_assert_int_eq(queue_mark_sent(db, idb), 0);
+	ck_assert_int_eq(queue_claim(db, idb, now + 10000, 600), 0);
+	/* nor one not yet due */
+	ck_assert_int_eq(queue_mark_deferred(db, ida, now + 5000, "x"), 0);
+	ck_assert_int_eq(queue_claim(db, ida, now + 4999, 600), 0);
+	ck_assert_int_eq(queue_claim(db, ida, now + 5000, 600), 1);
+}
+END_TEST
+
+START_TEST(test_queue_bad_input)
+{
+	int64_t	o;
+
+	/* a recipient of an outbound message that does not exist */
+	ck_assert_int_eq(queue_add_recipient(db, 4242, "a@example.org"), -1);
+	ck_assert_int_eq(queue_pending(db), 0);
+	/* a missing recipient is an error, not "already there" */
+	o = queue_outbound(db, "notice", 0, 0, "/q/n.eml", "");
+	ck_assert_int_gt(o, 0);
+	ck_assert_int_eq(queue_add_recipient(db, o, NULL), -1);
+	ck_assert_int_eq(queue_pending(db), 0);
+}
+END_TEST
+
 /* ---- held ---- */
 
 static int
@@ -838,18 +919,21 @@ store_suite(void)
 	TCase	*tc;
 
 	tc = tcase_create("schema");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, db_setup, db_teardown);
 	tcase_add_test(tc, test_db_fresh);
 	tcase_add_test(tc, test_db_params);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("upgrade");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_loop_test(tc, test_db_upgrade, 1, db_schema_latest());
 	tcase_add_test(tc, test_db_newer_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("members");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, db_setup, db_teardown);
 	tcase_add_test(tc, test_list_id);
 	tcase_add_test(tc, test_list_next_post_number);
@@ -859,19 +943,24 @@ store_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("posts");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, db_setup, db_teardown);
 	tcase_add_test(tc, test_post_insert_seen);
 	tcase_add_test(tc, test_post_fts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("queue");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, db_setup, db_teardown);
 	tcase_add_test(tc, test_queue_due);
 	tcase_add_test(tc, test_queue_deferred);
 	tcase_add_test(tc, test_queue_final_states);
+	tcase_add_test(tc, test_queue_claim);
+	tcase_add_test(tc, test_queue_bad_input);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("misc");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, db_setup, db_teardown);
 	tcase_add_test(tc, test_held);
 	tcase_add_test(tc, test_limit_reply_take);

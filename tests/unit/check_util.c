@@ -31,17 +31,6 @@
 
 /* ---- helpers ---- */
 
-static char *
-tmpdir_make(void)
-{
-	const char	*base = getenv("TMPDIR");
-	char		*t;
-
-	t = xasprintf("%s/check_util.XXXXXX", base && *base ? base : "/tmp");
-	ck_assert_msg(mkdtemp(t) != NULL, "mkdtemp %s: %s", t,
-	    strerror(errno));
-	return t;
-}
 
 static int
 rmtree_one(const char *path, const struct stat *st, int flag,
@@ -56,6 +45,43 @@ rmtree(char *dir)
 {
 	nftw(dir, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(dir);
+}
+
+/*
+ * Each test case has a base directory, made and removed by the parent
+ * process (so it goes even when a test fails); each test makes its own
+ * directory inside it.
+ */
+static char *tbase;
+
+static void
+base_setup(void)
+{
+	const char	*base = getenv("TMPDIR");
+
+	tbase = xasprintf("%s/check_util.XXXXXX",
+	    base != NULL && *base != '\0' ? base : "/tmp");
+	if (mkdtemp(tbase) == NULL) {
+		fprintf(stderr, "mkdtemp %s: %s\n", tbase, strerror(errno));
+		exit(1);
+	}
+}
+
+static void
+base_teardown(void)
+{
+	rmtree(tbase);
+	tbase = NULL;
+}
+
+static char *
+tmpdir_make(void)
+{
+	char	*t = xasprintf("%s/t.XXXXXX", tbase);
+
+	ck_assert_msg(mkdtemp(t) != NULL, "mkdtemp %s: %s", t,
+	    strerror(errno));
+	return t;
 }
 
 static void
@@ -734,6 +760,7 @@ util_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("atomicfile");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_test(tc, test_atomicfile_write);
 	tcase_add_test(tc, test_atomicfile_write_no_tmpdir);
 	tcase_add_test(tc, test_atomicfile_write_rename_fails);
@@ -742,6 +769,7 @@ util_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ini");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_test(tc, test_ini_good);
 	tcase_add_test(tc, test_ini_errors);
 	tcase_add_test(tc, test_ini_missing_file);
