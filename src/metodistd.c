@@ -22,9 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/expire.h"
 #include "core/outq.h"
 #include "core/process.h"
 #include "core/route.h"
@@ -38,6 +40,7 @@
 #include "util/xmalloc.h"
 
 #define DAEMON_OUTQ_BATCH	2000
+#define DAEMON_EXPIRE_EVERY	60	/* seconds */
 
 static volatile sig_atomic_t daemon_stop;
 static volatile sig_atomic_t daemon_reload;
@@ -48,6 +51,7 @@ struct daemon {
 	struct site	 site;
 	int		 site_open;
 	char		*pidfile;
+	time_t		 last_expire;
 };
 
 static void
@@ -173,6 +177,11 @@ daemon_tick(void *arg)
 		log_warnx("tick: cannot read the spool");
 	if (outq_run(&d->site, DAEMON_OUTQ_BATCH) == -1)
 		log_warnx("tick: outbound queue: database error");
+	if (time(NULL) - d->last_expire >= DAEMON_EXPIRE_EVERY) {
+		d->last_expire = time(NULL);
+		if (expire_run(&d->site) == -1)
+			log_warnx("tick: expiry: database error");
+	}
 }
 
 static int

@@ -8,6 +8,7 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "core/expire.h"
 #include "core/outq.h"
 #include "core/process.h"
 #include "core/site.h"
@@ -23,6 +24,8 @@ cli_run_run(struct cli_ctx *ctx, int argc, char **argv)
 		return transient ? EX_TEMPFAIL : EX_SOFTWARE;
 	spool_recover(ctx->cfg->spool_dir, 600);
 	done = process_spool(&s);
+	if (expire_run(&s) == -1)
+		done = -1;
 	sent = outq_run(&s, 1000000);
 	printf("processed %d, sent %d\n", done, sent);
 	site_close(&s);

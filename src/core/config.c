@@ -302,6 +302,38 @@ dmarc_nameserver(struct config_load *l, const char *v)
 	return config_set_string(&l->cfg->dmarc_nameserver, v);
 }
 
+static const char *
+limits_int(const char *v, int lo, int hi, int *out, const char *what)
+{
+	uint64_t	n;
+
+	if (str_to_u64(v, (uint64_t)hi, &n) == -1 || n < (uint64_t)lo)
+		return what;
+	*out = (int)n;
+	return NULL;
+}
+
+static const char *
+limits_token_days(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 60, &l->cfg->token_lifetime_days,
+	    "token_lifetime_days must be 1 to 60");
+}
+
+static const char *
+limits_held_days(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 365, &l->cfg->held_expire_days,
+	    "held_expire_days must be 1 to 365");
+}
+
+static const char *
+limits_unknown(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 100, &l->cfg->max_unknown_commands,
+	    "max_unknown_commands must be 1 to 100");
+}
+
 static const struct config_key config_site_keys[] = {
 	{ "site", "domain", site_domain },
 	{ "site", "name", site_name },
@@ -323,6 +355,9 @@ static const struct config_key config_site_keys[] = {
 	{ "dmarc", "mode", dmarc_mode },
 	{ "dmarc", "timeout", dmarc_timeout },
 	{ "dmarc", "nameserver", dmarc_nameserver },
+	{ "limits", "token_lifetime_days", limits_token_days },
+	{ "limits", "held_expire_days", limits_held_days },
+	{ "limits", "max_unknown_commands", limits_unknown },
 };
 
 /* --- lists.d/NAME.conf [list] --- */
@@ -422,6 +457,31 @@ list_confirm(struct config_load *l, const char *v)
 }
 
 static const char *
+list_subscription(struct config_load *l, const char *v)
+{
+	if (strcmp(v, "open") == 0)
+		l->list->subscription = SUBSCRIPTION_OPEN;
+	else if (strcmp(v, "moderated") == 0)
+		l->list->subscription = SUBSCRIPTION_MODERATED;
+	else if (strcmp(v, "closed") == 0)
+		l->list->subscription = SUBSCRIPTION_CLOSED;
+	else
+		return "subscription must be open, moderated or closed";
+	return NULL;
+}
+
+static const char *
+list_bounce_threshold(struct config_load *l, const char *v)
+{
+	uint64_t	n;
+
+	if (str_to_u64(v, 1000, &n) == -1 || n == 0)
+		return "bounce_threshold must be a whole number 1 to 1000";
+	l->list->bounce_threshold = (double)n;
+	return NULL;
+}
+
+static const char *
 list_require_auth(struct config_load *l, const char *v)
 {
 	return config_bool(v, &l->list->require_auth);
@@ -462,6 +522,8 @@ static const struct config_key config_list_keys[] = {
 	{ "list", "max_message_size", list_max_size },
 	{ "list", "confirm", list_confirm },
 	{ "list", "require_auth", list_require_auth },
+	{ "list", "subscription", list_subscription },
+	{ "list", "bounce_threshold", list_bounce_threshold },
 	{ "list", "archive_url", list_archive_url },
 	{ "list", "unsubscribe_url", list_unsubscribe_url },
 };
@@ -560,6 +622,9 @@ config_defaults(struct config *cfg)
 	cfg->dmarc = DMARC_AUTO;
 	cfg->dmarc_timeout = 2;
 	cfg->replies_per_day = 10;
+	cfg->token_lifetime_days = 3;
+	cfg->held_expire_days = 14;
+	cfg->max_unknown_commands = 5;
 	cfg->var_dir = config_resolve(cfg, "../var");
 	cfg->lists_dir = config_resolve(cfg, "lists.d");
 	cfg->templates_dir = config_resolve(cfg, "../templates");
@@ -630,6 +695,8 @@ config_load_list(struct config_load *l, const char *dir, const char *fname)
 	lc->file = str_path_join(dir, fname);
 	lc->policy = POLICY_MEMBERS;
 	lc->confirm = 1;
+	lc->subscription = SUBSCRIPTION_OPEN;
+	lc->bounce_threshold = 5;
 	if (!config_list_name_ok(lc->name))
 		config_report(l, lc->file, 0, "list file name must be "
 		    "lower-case ASCII letters, digits and '-', then .conf");
@@ -755,6 +822,17 @@ config_list(const struct config *cfg, const char *name)
 		if (strcasecmp(cfg->lists[i].name, name) == 0)
 			return &cfg->lists[i];
 	return NULL;
+}
+
+const char *
+config_subscription_name(enum subscription_policy p)
+{
+	switch (p) {
+	case SUBSCRIPTION_OPEN:		return "open";
+	case SUBSCRIPTION_MODERATED:	return "moderated";
+	case SUBSCRIPTION_CLOSED:	return "closed";
+	}
+	return "?";
 }
 
 const char *

@@ -22,6 +22,12 @@ enum list_policy {
 	POLICY_ANNOUNCE		/* only coordinators post */
 };
 
+enum subscription_policy {
+	SUBSCRIPTION_OPEN,	/* anyone may join (confirming by reply) */
+	SUBSCRIPTION_MODERATED,	/* a coordinator approves each request */
+	SUBSCRIPTION_CLOSED	/* only coordinators add members */
+};
+
 enum dmarc_mode {
 	DMARC_AUTO,		/* rewrite From when the domain asks for it */
 	DMARC_ALWAYS,
@@ -41,6 +47,8 @@ struct list_config {
 	size_t		 nreviewers;
 	uint64_t	 max_message_size;	/* 0: the site's limit */
 	int		 confirm;	/* double opt-in */
+	enum subscription_policy subscription;
+	double		 bounce_threshold;	/* score that disables */
 	int		 require_auth;	/* announce: Authentication-Results pass */
 	char		*archive_url;	/* for List-Archive, or NULL */
 	char		*unsubscribe_url;	/* RFC 8058 one-click, or NULL */
@@ -78,6 +86,11 @@ struct config {
 	int		 local_part_ci;	/* compare local parts case-blind */
 	uint64_t	 replies_per_day;
 
+	/* [limits] */
+	int		 token_lifetime_days;	/* confirmations, default 3 */
+	int		 held_expire_days;	/* held posts, default 14 */
+	int		 max_unknown_commands;	/* per message, default 5 */
+
 	struct list_config *lists;
 	size_t		 nlists;
 };
@@ -89,6 +102,7 @@ struct config	*config_load(const char *path, config_error_fn, void *arg);
 void		 config_free(struct config *);
 const struct list_config *config_list(const struct config *, const char *name);
 const char	*config_policy_name(enum list_policy);
+const char	*config_subscription_name(enum subscription_policy);
 int		 config_is_coordinator(const struct config *,
 		    const struct list_config *, const char *addr);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/later.h"
 #include "core/moderate.h"
 #include "core/post.h"
 #include "core/reply.h"
@@ -133,4 +134,11 @@ moderate_reject(struct site *s, int64_t id, const char *who,
 	}
 	held_post_free(&h);
 	return rc;
+}
+
+int
+moderate_reply(struct site *s, const struct route *rt,
+    const struct message *m, const char *envelope_sender)
+{
+	return later_answer(s, rt, m, envelope_sender);
 }

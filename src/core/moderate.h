@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/route.h"
 #include "mail/message.h"
 
 struct site;
@@ -28,5 +29,14 @@ int	moderate_approve(struct site *, int64_t id, const char *who,
 	    char **by);
 int	moderate_reject(struct site *, int64_t id, const char *who,
 	    const char *reason, char **by);
+
+/*
+ * A coordinator's reply to L+mod-TOKEN@D: its first words decide
+ * (approve/одобрить, reject/отклонить [reason], discard/удалить).  The
+ * sender must be a coordinator of the token's list; a second decision is
+ * answered "already decided by X".  0 recorded, -1 temporary failure.
+ */
+int	moderate_reply(struct site *, const struct route *,
+	    const struct message *, const char *envelope_sender);
 
 #endif

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "core/bounce.h"
 #include "core/later.h"
 #include "core/loop.h"
 #include "core/moderate.h"
@@ -16,6 +18,7 @@
 #include "core/post.h"
 #include "core/process.h"
 #include "core/reply.h"
+#include "core/request.h"
 #include "core/route.h"
 #include "core/site.h"
 #include "io/spool.h"
@@ -153,16 +156,27 @@ process_owner(struct process_msg *p)
 	return oid == -1 ? -1 : 0;
 }
 
+/* A report from a mailer daemon: to the list's VERP address, or a DSN
+ * that came back to the list address itself. */
+static int
+process_is_bounce(const struct process_msg *p)
+{
+	const char	*snd = p->entry->sender;
+
+	if (p->route.action == ROUTE_BOUNCES)
+		return 1;
+	return p->route.action == ROUTE_POST && (*snd == '\0' ||
+	    strncasecmp(snd, "mailer-daemon", 13) == 0);
+}
+
 static int
 process_dispatch(struct process_msg *p)
 {
 	const char	*loop;
 
-	if (p->route.action == ROUTE_BOUNCES) {
-		log_info("process %s: bounce for %s kept for bounce handling",
-		    p->entry->id, p->route.list->name);
-		return 0;
-	}
+	if (process_is_bounce(p))
+		return bounce_handle(p->site, &p->route, p->msg,
+		    p->entry->sender);
 	if ((loop = loop_reason(p->site->cfg, p->msg, p->entry->sender)) !=
 	    NULL) {
 		log_info("process %s: dropped: %s (from %s to %s)",
@@ -174,6 +188,18 @@ process_dispatch(struct process_msg *p)
 		return process_post(p);
 	case ROUTE_OWNER:
 		return process_owner(p);
+	case ROUTE_REQUEST:
+	case ROUTE_SUBSCRIBE:
+	case ROUTE_UNSUBSCRIBE:
+	case ROUTE_HELP:
+	case ROUTE_DIGEST:
+	case ROUTE_CONFIRM:
+	case ROUTE_SITE:
+		return request_handle(p->site, &p->route, p->msg,
+		    p->entry->sender);
+	case ROUTE_MOD:
+		return moderate_reply(p->site, &p->route, p->msg,
+		    p->entry->sender);
 	default:
 		return later_answer(p->site, &p->route, p->msg,
 		    p->entry->sender);

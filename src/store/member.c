@@ -66,7 +66,8 @@ member_foreach(sqlite3 *db, int64_t lid, const char *mode, member_fn fn,
 	int		 rc, ret = 0;
 
 	st = db_stmt(db, "SELECT id, address, name, mode FROM members "
-	    "WHERE list_id = ?1 AND (?2 IS NULL OR mode = ?2) "
+	    "WHERE list_id = ?1 AND (?2 IS NULL OR (mode = ?2 AND "
+	    "disabled IS NULL)) "
 	    "ORDER BY address", "it", lid, mode);
 	if (st == NULL)
 		return -1;

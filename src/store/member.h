@@ -29,7 +29,8 @@ int	member_remove(sqlite3 *, int64_t list_id, const char *addr,
 	    int local_ci);
 /* 1 member, 0 not, -1 error. */
 int	member_is(sqlite3 *, int64_t list_id, const char *addr, int local_ci);
-/* Calls fn for each member (mode NULL: all modes) in address order;
+/* Calls fn for each member in address order: with mode NULL every member,
+ * else those in that mode whose delivery is not disabled (by bounces);
  * stops early when fn returns non-zero and returns that value. */
 int	member_foreach(sqlite3 *, int64_t list_id, const char *mode,
 	    member_fn, void *arg);
