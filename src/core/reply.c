@@ -97,12 +97,34 @@ reply_headers(struct buf *b, const struct config *cfg, const struct reply *r,
 	if (r->orig != NULL && r->orig->message_id != NULL)
 		buf_addf(b, "In-Reply-To: <%s>\nReferences: <%s>\n",
 		    r->orig->message_id, r->orig->message_id);
-	buf_addf(b, "MIME-Version: 1.0\nContent-Type: text/plain; "
-	    "charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
-	    "Auto-Submitted: auto-replied\nX-Loop: %s\n\n", marker);
+	if (r->reply_to != NULL)
+		buf_addf(b, "Reply-To: %s\n", r->reply_to);
+	buf_addf(b, "MIME-Version: 1.0\nAuto-Submitted: auto-replied\n"
+	    "X-Loop: %s\n", marker);
 	free(marker);
 	free(enc);
 	free(from);
+}
+
+/* The body: plain text, or the text and the attached message. */
+static void
+reply_body(struct buf *b, const struct reply *r, const char *text)
+{
+	char	boundary[33];
+
+	if (r->attach == NULL) {
+		buf_addf(b, "Content-Type: text/plain; charset=utf-8\n"
+		    "Content-Transfer-Encoding: 8bit\n\n%s", text);
+		return;
+	}
+	rnd_hex(boundary, 16);
+	buf_addf(b, "Content-Type: multipart/mixed; boundary=\"=_%s\"\n\n"
+	    "--=_%s\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\n\n%s\n--=_%s\n"
+	    "Content-Type: message/rfc822\nContent-Disposition: inline\n\n",
+	    boundary, boundary, text, boundary);
+	buf_add(b, r->attach->raw, r->attach->raw_len);
+	buf_addf(b, "\n--=_%s--\n", boundary);
 }
 
 /* Render and write the message file; returns its path or NULL. */
@@ -125,7 +147,7 @@ reply_compose(struct site *s, const struct reply *r, const char *to)
 	    cfg->language, r->template, vars, n, &t) == 0) {
 		buf_init(&b);
 		reply_headers(&b, cfg, r, &a, t.subject, to);
-		buf_adds(&b, t.body);
+		reply_body(&b, r, t.body);
 		rnd_hex(name, 12);
 		strncat(name, ".eml", sizeof name - strlen(name) - 1);
 		path = site_store_file(s, s->queue_dir, name, b.data, b.len);

@@ -9,7 +9,10 @@
  * site's replies_per_day go to one address per day; beyond that the reply
  * is not sent and a log line says so.  The caller gives the recipient:
  * the envelope sender of the message being answered, never an address
- * taken from its headers.
+ * taken from its headers.  With reply_to set, a plain Reply reaches that
+ * address (a confirmation or moderation address carrying a token); with
+ * attach set, the letter is multipart/mixed with that message attached
+ * unchanged as message/rfc822.
  */
 #ifndef METODIST_REPLY_H
 #define METODIST_REPLY_H
@@ -29,6 +32,9 @@ struct reply {
 	const struct message		*orig;	/* or NULL */
 	const struct template_var	*vars;	/* extra values */
 	size_t				 nvars;
+	const char			*reply_to;	/* Reply-To, or NULL */
+	const struct message		*attach;	/* sent along as
+							 * message/rfc822, or NULL */
 };
 
 /* 0 queued, 1 suppressed by the rate limit, -1 error. */
