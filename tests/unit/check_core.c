@@ -16,7 +16,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,100 +43,9 @@
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testlib.h"
 
 /* ---- helpers ---- */
-
-static const char *
-top_srcdir(void)
-{
-	const char	*t = getenv("top_srcdir");
-
-	return t != NULL && *t != '\0' ? t : ".";
-}
-
-static char *
-shipped_conf(void)
-{
-	return xasprintf("%s/conf/metodist.conf", top_srcdir());
-}
-
-static char *tdir;
-
-static int
-rmtree_one(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-/*
- * Each test case has a base directory, made and removed by the parent
- * process (so it goes even when a test fails), and each test its own
- * directory inside it.
- */
-static char *tbase;
-
-static void
-base_setup(void)
-{
-	const char	*base = getenv("TMPDIR");
-
-	tbase = xasprintf("%s/check_core.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	if (mkdtemp(tbase) == NULL) {
-		fprintf(stderr, "mkdtemp %s: %s\n", tbase, strerror(errno));
-		exit(1);
-	}
-}
-
-static void
-base_teardown(void)
-{
-	if (tbase != NULL)
-		nftw(tbase, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(tbase);
-	tbase = NULL;
-}
-
-static void
-tmp_setup(void)
-{
-	tdir = xasprintf("%s/t.XXXXXX", tbase);
-	ck_assert_msg(mkdtemp(tdir) != NULL, "mkdtemp: %s", strerror(errno));
-}
-
-static void
-tmp_teardown(void)
-{
-	if (tdir != NULL)
-		nftw(tdir, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(tdir);
-	tdir = NULL;
-}
-
-static void
-write_file(const char *path, const char *data)
-{
-	FILE	*f = fopen(path, "wb");
-
-	ck_assert_msg(f != NULL, "fopen %s: %s", path, strerror(errno));
-	ck_assert_uint_eq(fwrite(data, 1, strlen(data), f), strlen(data));
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	size_t	 n;
-	char	*d = atomicfile_read(path, 64 * 1024 * 1024, &n);
-
-	ck_assert_msg(d != NULL, "read %s: %s", path, strerror(errno));
-	if (len != NULL)
-		*len = n;
-	return d;
-}
 
 /* Errors collected from config_load. */
 struct errs {
@@ -165,7 +73,7 @@ load_shipped(void)
 {
 	struct errs	 e;
 	struct config	*cfg;
-	char		*path = shipped_conf();
+	char		*path = testlib_srcpath("conf/metodist.conf");
 
 	memset(&e, 0, sizeof e);
 	cfg = config_load(path, errs_cb, &e);
@@ -309,14 +217,14 @@ config_tree(const char *site_extra, const char *list_file,
 {
 	char	*confdir, *listsdir, *conf, *lf, *site;
 
-	confdir = xasprintf("%s/conf", tdir);
+	confdir = xasprintf("%s/conf", testlib_dir());
 	listsdir = xasprintf("%s/lists.d", confdir);
 	ck_assert_int_eq(atomicfile_mkdirs(listsdir, 0700), 0);
 	conf = xasprintf("%s/metodist.conf", confdir);
 	site = xasprintf("%s%s", site_base, site_extra);
-	write_file(conf, site);
+	testlib_write_str(conf, site);
 	lf = xasprintf("%s/%s", listsdir, list_file);
-	write_file(lf, list_text);
+	testlib_write_str(lf, list_text);
 	free(lf);
 	free(site);
 	free(listsdir);
@@ -385,7 +293,7 @@ START_TEST(test_config_all_errors)
 	    "[list]\ntitle = T\ncoordinators = c@example.org\n"
 	    "policy = everyone\n", &conf, &confdir);
 	other = xasprintf("%s/lists.d/physics.conf", confdir);
-	write_file(other, "[list]\ntitle = Ф\n");
+	testlib_write_str(other, "[list]\ntitle = Ф\n");
 	memset(&e, 0, sizeof e);
 	cfg = config_load(conf, errs_cb, &e);
 	ck_assert_ptr_null(cfg);
@@ -405,7 +313,7 @@ END_TEST
 START_TEST(test_config_missing_file)
 {
 	struct errs	 e;
-	char		*p = xasprintf("%s/nonexistent.conf", tdir);
+	char		*p = xasprintf("%s/nonexistent.conf", testlib_dir());
 
 	memset(&e, 0, sizeof e);
 	ck_assert_ptr_null(config_load(p, errs_cb, &e));
@@ -1084,25 +992,27 @@ START_TEST(test_template_render)
 		{ "tricky", "{{name}}" },
 	};
 	struct template_text	 t;
+	const char		*dir = testlib_dir();
 	char			*ru, *en, *p;
 
-	ru = xasprintf("%s/ru", tdir);
-	en = xasprintf("%s/en", tdir);
+	ru = xasprintf("%s/ru", dir);
+	en = xasprintf("%s/en", dir);
 	ck_assert_int_eq(mkdir(ru, 0700), 0);
 	ck_assert_int_eq(mkdir(en, 0700), 0);
 	p = xasprintf("%s/greet.txt", ru);
-	write_file(p, "Subject: Привет, {{name}}\n\nЗдравствуйте, {{name}}!\n"
+	testlib_write_str(p,
+	    "Subject: Привет, {{name}}\n\nЗдравствуйте, {{name}}!\n"
 	    "Список {{list}}.{{unknown}} {{tricky}} {{ name\n");
 	free(p);
 	p = xasprintf("%s/greet.txt", en);
-	write_file(p, "Subject: Hello, {{name}}\n\nDear {{name}}, list "
-	    "{{list}}.\n");
+	testlib_write_str(p,
+	    "Subject: Hello, {{name}}\n\nDear {{name}}, list {{list}}.\n");
 	free(p);
 	p = xasprintf("%s/only-ru.txt", ru);
-	write_file(p, "Subject: Только по-русски\n\nТекст {{list}}\n");
+	testlib_write_str(p, "Subject: Только по-русски\n\nТекст {{list}}\n");
 	free(p);
 
-	ck_assert_int_eq(template_render(tdir, "ru", "greet", vars,
+	ck_assert_int_eq(template_render(dir, "ru", "greet", vars,
 	    NELEM(vars), &t), 0);
 	ck_assert_str_eq(t.subject, "Привет, Иван");
 	/* unknown name -> empty; a value is not expanded again */
@@ -1110,25 +1020,25 @@ START_TEST(test_template_render)
 	    "{{ name\n");
 	template_text_free(&t);
 
-	ck_assert_int_eq(template_render(tdir, "en", "greet", vars,
+	ck_assert_int_eq(template_render(dir, "en", "greet", vars,
 	    NELEM(vars), &t), 0);
 	ck_assert_str_eq(t.subject, "Hello, Иван");
 	ck_assert_str_eq(t.body, "Dear Иван, list math.\n");
 	template_text_free(&t);
 
 	/* the en file is missing: ru is used */
-	ck_assert_int_eq(template_exists(tdir, "en", "only-ru"), 0);
-	ck_assert_int_eq(template_exists(tdir, "ru", "only-ru"), 1);
-	ck_assert_int_eq(template_render(tdir, "en", "only-ru", vars,
+	ck_assert_int_eq(template_exists(dir, "en", "only-ru"), 0);
+	ck_assert_int_eq(template_exists(dir, "ru", "only-ru"), 1);
+	ck_assert_int_eq(template_render(dir, "en", "only-ru", vars,
 	    NELEM(vars), &t), 0);
 	ck_assert_str_eq(t.subject, "Только по-русски");
 	ck_assert_str_eq(t.body, "Текст math\n");
 	template_text_free(&t);
 
 	/* no file at all, or a name that leaves the directory */
-	ck_assert_int_eq(template_render(tdir, "en", "nosuch", vars,
+	ck_assert_int_eq(template_render(dir, "en", "nosuch", vars,
 	    NELEM(vars), &t), -1);
-	ck_assert_int_eq(template_render(tdir, "ru", "../ru/greet", vars,
+	ck_assert_int_eq(template_render(dir, "ru", "../ru/greet", vars,
 	    NELEM(vars), &t), -1);
 	free(ru);
 	free(en);
@@ -1138,15 +1048,16 @@ END_TEST
 START_TEST(test_template_bad_file)
 {
 	struct template_text	 t;
+	const char		*dir = testlib_dir();
 	char			*p;
 
-	p = xasprintf("%s/ru", tdir);
+	p = xasprintf("%s/ru", dir);
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 	free(p);
-	p = xasprintf("%s/ru/bad.txt", tdir);
-	write_file(p, "No subject line here\n\nbody\n");
+	p = xasprintf("%s/ru/bad.txt", dir);
+	testlib_write_str(p, "No subject line here\n\nbody\n");
 	free(p);
-	ck_assert_int_eq(template_render(tdir, "ru", "bad", NULL, 0, &t), -1);
+	ck_assert_int_eq(template_render(dir, "ru", "bad", NULL, 0, &t), -1);
 }
 END_TEST
 
@@ -1162,7 +1073,7 @@ START_TEST(test_template_shipped)
 	char			*dir;
 	size_t			 i, j;
 
-	dir = xasprintf("%s/templates", top_srcdir());
+	dir = xasprintf("%s/templates", testlib_top_srcdir());
 	for (i = 0; i < NELEM(names); i++)
 		for (j = 0; j < NELEM(langs); j++) {
 			ck_assert_msg(template_exists(dir, langs[j], names[i]),
@@ -1179,18 +1090,19 @@ END_TEST
 
 /* ---- integration: spool -> process -> queue -> maildir ---- */
 
-/* A copy of the shipped conf under tdir, with DMARC lookups off. */
+/* A copy of the shipped conf in the test directory, with DMARC lookups off. */
 static char *
 copy_conf(void)
 {
 	char		 top[PATH_MAX], line[8192];
-	char		*src, *dst, *confdir, *listsdir, *p, *q;
+	char		*src, *dst, *confdir, *listsdir, *p, *q, *data;
+	size_t		 len;
 	FILE		*in, *out;
 	DIR		*d;
 	struct dirent	*de;
 
-	ck_assert_ptr_nonnull(realpath(top_srcdir(), top));
-	confdir = xasprintf("%s/conf", tdir);
+	ck_assert_ptr_nonnull(realpath(testlib_top_srcdir(), top));
+	confdir = xasprintf("%s/conf", testlib_dir());
 	listsdir = xasprintf("%s/lists.d", confdir);
 	ck_assert_int_eq(atomicfile_mkdirs(listsdir, 0700), 0);
 
@@ -1220,14 +1132,9 @@ copy_conf(void)
 			continue;
 		p = xasprintf("%s/%s", src, de->d_name);
 		q = xasprintf("%s/%s", listsdir, de->d_name);
-		in = fopen(p, "rb");
-		ck_assert_ptr_nonnull(in);
-		out = fopen(q, "wb");
-		ck_assert_ptr_nonnull(out);
-		while (fgets(line, sizeof line, in) != NULL)
-			fputs(line, out);
-		fclose(in);
-		ck_assert_int_eq(fclose(out), 0);
+		data = testlib_read_file(p, &len);
+		testlib_write_file(q, data, len);
+		free(data);
 		free(p);
 		free(q);
 	}
@@ -1321,7 +1228,7 @@ outbox_snapshot(const struct site *s, struct names *ns)
 static char *
 file_field(const char *path, const char *name)
 {
-	char		*data = read_file(path, NULL), *v = NULL;
+	char		*data = testlib_read_file(path, NULL), *v = NULL;
 	const char	*p = data, *nl;
 	size_t		 n = strlen(name);
 
@@ -1341,15 +1248,25 @@ file_field(const char *path, const char *name)
 	return v;
 }
 
+/*
+ * Spool msg for the list math from sender, process it and run the queue,
+ * which must send nsent messages; the files that adds to outbox/new go to
+ * added.
+ */
 static void
-deliver(struct site *s, const char *rcpt, const char *sender,
-    const char *msg)
+deliver(struct site *s, const char *sender, const char *msg, int nsent,
+    struct names *added)
 {
-	char	id[SPOOL_ID_MAX];
+	struct names	 before;
+	char		 id[SPOOL_ID_MAX];
 
-	ck_assert_int_eq(spool_enter(s->cfg->spool_dir, rcpt, sender, msg,
-	    strlen(msg), id), 0);
+	outbox_snapshot(s, &before);
+	ck_assert_int_eq(spool_enter(s->cfg->spool_dir,
+	    "math@lists.example.org", sender, msg, strlen(msg), id), 0);
 	ck_assert_int_eq(process_spool(s), 1);
+	ck_assert_int_eq(outq_run(s, 100), nsent);
+	ck_assert_uint_eq(new_files(s, &before, added), (size_t)nsent);
+	names_free(&before);
 }
 
 static const char post_msg[] =
@@ -1383,7 +1300,7 @@ START_TEST(test_integration)
 	ck_assert_msg(cfg != NULL, "%d problems, first %s:%d: %s", e.n,
 	    e.file[0], e.line[0], e.msg[0]);
 	ck_assert_int_eq(cfg->dmarc, DMARC_NEVER);
-	ck_assert_ptr_nonnull(strstr(cfg->outbox_dir, tdir));
+	ck_assert_ptr_nonnull(strstr(cfg->outbox_dir, testlib_dir()));
 	ck_assert_int_eq(site_open(cfg, &s, &transient), 0);
 	lid = site_list_id(&s, config_list(cfg, "math"));
 	ck_assert_int_gt(lid, 0);
@@ -1394,10 +1311,8 @@ START_TEST(test_integration)
 	/* a member's post reaches the three members */
 	outbox_snapshot(&s, &before);
 	ck_assert_uint_eq(before.n, 0);
-	deliver(&s, "math@lists.example.org", "anna@school.example.org",
-	    post_msg);
-	ck_assert_int_eq(outq_run(&s, 100), 3);
-	ck_assert_uint_eq(new_files(&s, &before, &added), 3);
+	names_free(&before);
+	deliver(&s, "anna@school.example.org", post_msg, 3, &added);
 	for (i = 0; i < added.n; i++) {
 		v = file_field(added.v[i], "Delivered-To");
 		ck_assert_ptr_nonnull(v);
@@ -1414,7 +1329,7 @@ START_TEST(test_integration)
 		ck_assert_ptr_nonnull(v);
 		ck_assert_ptr_nonnull(strstr(v, "<math.lists.example.org>"));
 		free(v);
-		data = read_file(added.v[i], NULL);
+		data = testlib_read_file(added.v[i], NULL);
 		ck_assert_ptr_nonnull(strstr(data,
 		    "\n\nColleagues, here are the plans.\n"));
 		free(data);
@@ -1423,7 +1338,6 @@ START_TEST(test_integration)
 		ck_assert_msg(seen[k] == 1, "%s got %d copies", members[k],
 		    seen[k]);
 	names_free(&added);
-	names_free(&before);
 	/* the spool is empty again */
 	spoolnew = xasprintf("%s/new", cfg->spool_dir);
 	spoolcur = xasprintf("%s/cur", cfg->spool_dir);
@@ -1439,25 +1353,17 @@ START_TEST(test_integration)
 	    "post-1@school.example.org"), 1);
 
 	/* the same Message-ID again: nothing new */
-	outbox_snapshot(&s, &before);
-	deliver(&s, "math@lists.example.org", "anna@school.example.org",
-	    post_msg);
-	ck_assert_int_eq(outq_run(&s, 100), 0);
-	ck_assert_uint_eq(new_files(&s, &before, &added), 0);
+	deliver(&s, "anna@school.example.org", post_msg, 0, &added);
 	names_free(&added);
-	names_free(&before);
 
 	/* a stranger's post: one reply, to the envelope sender */
-	outbox_snapshot(&s, &before);
-	deliver(&s, "math@lists.example.org", "bounce-17@other.example.com",
+	deliver(&s, "bounce-17@other.example.com",
 	    "From: Stranger <stranger@other.example.com>\n"
 	    "To: math@lists.example.org\n"
 	    "Subject: Can I post?\n"
 	    "Message-ID: <q-1@other.example.com>\n"
 	    "\n"
-	    "Hello.\n");
-	ck_assert_int_eq(outq_run(&s, 100), 1);
-	ck_assert_uint_eq(new_files(&s, &before, &added), 1);
+	    "Hello.\n", 1, &added);
 	v = file_field(added.v[0], "Delivered-To");
 	ck_assert_str_eq(v, "bounce-17@other.example.com");
 	free(v);
@@ -1473,22 +1379,17 @@ START_TEST(test_integration)
 	ck_assert_str_eq(v, "<q-1@other.example.com>");
 	free(v);
 	names_free(&added);
-	names_free(&before);
 
 	/* a message carrying the list's own List-Id: nothing at all */
-	outbox_snapshot(&s, &before);
-	deliver(&s, "math@lists.example.org", "anna@school.example.org",
+	deliver(&s, "anna@school.example.org",
 	    "From: Anna <anna@school.example.org>\n"
 	    "To: math@lists.example.org\n"
 	    "Subject: [Математика] Lesson plans\n"
 	    "List-Id: =?UTF-8?B?0JzQng==?= <math.lists.example.org>\n"
 	    "Message-ID: <looped-1@school.example.org>\n"
 	    "\n"
-	    "Colleagues, here are the plans.\n");
-	ck_assert_int_eq(outq_run(&s, 100), 0);
-	ck_assert_uint_eq(new_files(&s, &before, &added), 0);
+	    "Colleagues, here are the plans.\n", 0, &added);
 	names_free(&added);
-	names_free(&before);
 	ck_assert_int_eq(db_int(s.db, -1, "SELECT count(*) FROM posts", ""), 1);
 
 	free(spoolnew);
@@ -1505,67 +1406,48 @@ core_suite(void)
 	Suite	*s = suite_create("core");
 	TCase	*tc;
 
-	tc = tcase_create("config");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tc = testlib_tcase_tmp(s, "config");
 	tcase_add_test(tc, test_config_shipped);
 	tcase_add_loop_test(tc, test_config_errors, 0,
 	    NELEM(config_error_cases));
 	tcase_add_test(tc, test_config_minimal_ok);
 	tcase_add_test(tc, test_config_all_errors);
 	tcase_add_test(tc, test_config_missing_file);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("route");
+	tc = testlib_tcase(s, "route");
 	tcase_add_loop_test(tc, test_route, 0, NELEM(route_cases));
 	tcase_add_test(tc, test_route_long);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("policy");
+	tc = testlib_tcase(s, "policy");
 	tcase_add_loop_test(tc, test_policy_decide, 0, 4 * NROLES * 2);
 	tcase_add_test(tc, test_policy_special);
 	tcase_add_test(tc, test_policy_authenticated);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("loop");
+	tc = testlib_tcase(s, "loop");
 	tcase_add_loop_test(tc, test_loop_reason, 0, NELEM(loop_cases));
 	tcase_add_test(tc, test_loop_marker);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("listmsg");
+	tc = testlib_tcase(s, "listmsg");
 	tcase_add_loop_test(tc, test_listmsg_build, 0, 2);
 	tcase_add_loop_test(tc, test_listmsg_subject, 0, NELEM(subject_cases));
 	tcase_add_loop_test(tc, test_listmsg_subject_tag, 0, NELEM(tag_cases));
 	tcase_add_test(tc, test_listmsg_rewrite_from);
 	tcase_add_test(tc, test_listmsg_message_id);
 	tcase_add_test(tc, test_listmsg_urls);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("template");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tc = testlib_tcase_tmp(s, "template");
 	tcase_add_test(tc, test_template_render);
 	tcase_add_test(tc, test_template_bad_file);
 	tcase_add_test(tc, test_template_shipped);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("integration");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tc = testlib_tcase_tmp(s, "integration");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_integration);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(core_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testlib_run(core_suite());
 }

@@ -25,6 +25,8 @@
 
 #include "mail/dmarc.h"
 
+#include "testlib.h"
+
 #define A	DMARC_POLICY_ABSENT
 #define N	DMARC_POLICY_NONE
 #define Q	DMARC_POLICY_QUARANTINE
@@ -199,8 +201,7 @@ static void
 dns_exec(const char *path, int port, int ipv6)
 {
 	char		*argv[64];
-	static char	 portarg[32], txt[sizeof dns_records /
-			    sizeof dns_records[0]][160];
+	static char	 portarg[32], txt[NELEM(dns_records)][160];
 	size_t		 n = 0, i;
 	int		 fd;
 
@@ -220,7 +221,7 @@ dns_exec(const char *path, int port, int ipv6)
 	argv[n++] = portarg;
 	/* A name with an MX record but no TXT: NODATA, not NXDOMAIN. */
 	argv[n++] = "--mx-host=_dmarc.nodata.test,mx.nodata.test,10";
-	for (i = 0; i < sizeof dns_records / sizeof dns_records[0]; i++) {
+	for (i = 0; i < NELEM(dns_records); i++) {
 		snprintf(txt[i], sizeof txt[i], "--txt-record=%s",
 		    dns_records[i]);
 		argv[n++] = txt[i];
@@ -482,42 +483,29 @@ dmarc_suite(void)
 	Suite	*s = suite_create("dmarc");
 	TCase	*tc;
 
-	tc = tcase_create("record");
-	tcase_add_loop_test(tc, test_parse_record, 0,
-	    sizeof record_cases / sizeof record_cases[0]);
+	tc = testlib_tcase(s, "record");
+	tcase_add_loop_test(tc, test_parse_record, 0, NELEM(record_cases));
 	tcase_add_test(tc, test_parse_bounded);
 	tcase_add_test(tc, test_policy_name);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("lookup");
+	tc = testlib_tcase(s, "lookup");
 	tcase_add_unchecked_fixture(tc, dns_start, dns_stop);
 	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_lookup, 0,
-	    sizeof lookup_cases / sizeof lookup_cases[0]);
+	tcase_add_loop_test(tc, test_lookup, 0, NELEM(lookup_cases));
 	tcase_add_test(tc, test_lookup_long_names);
 	tcase_add_test(tc, test_lookup_ipv6);
 	tcase_add_test(tc, test_lookup_refused);
 	tcase_add_test(tc, test_lookup_bad_args);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("tempfail");
+	tc = testlib_tcase(s, "tempfail");
 	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_lookup_timeout, 0,
-	    sizeof silent_cases / sizeof silent_cases[0]);
+	tcase_add_loop_test(tc, test_lookup_timeout, 0, NELEM(silent_cases));
 	tcase_add_test(tc, test_lookup_nobody_listens);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(dmarc_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	dns_stop();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testlib_run(dmarc_suite());
 }

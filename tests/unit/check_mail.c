@@ -22,31 +22,19 @@
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testlib.h"
 
 /* ---- helpers ---- */
 
+/* A file of tests/data/mail/. */
 static char *
 fixture_read(const char *name, size_t *len)
 {
-	const char	*top = getenv("top_srcdir");
-	char		*path, *data = NULL;
-	struct buf	 b;
-	char		 chunk[8192];
-	size_t		 n;
-	FILE		*f;
+	char	*path, *data;
 
-	path = xasprintf("%s/tests/data/mail/%s", top ? top : ".", name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
+	path = xasprintf("%s/tests/data/mail/%s", testlib_top_srcdir(), name);
+	data = testlib_read_file(path, len);
 	free(path);
-	*len = b.len;
-	data = buf_detach(&b);
 	return data;
 }
 
@@ -716,21 +704,19 @@ mail_suite(void)
 	Suite	*s = suite_create("mail");
 	TCase	*tc;
 
-	tc = tcase_create("header");
+	tc = testlib_tcase(s, "header");
 	tcase_add_loop_test(tc, test_header_split, 0, NELEM(split_cases));
 	tcase_add_test(tc, test_header_value);
 	tcase_add_test(tc, test_header_split_limit);
 	tcase_add_loop_test(tc, test_header_decode, 0, NELEM(decode_cases));
 	tcase_add_loop_test(tc, test_header_encode, 0, NELEM(encode_cases));
 	tcase_add_test(tc, test_header_encode_address);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("charset");
+	tc = testlib_tcase(s, "charset");
 	tcase_add_loop_test(tc, test_charset, 0, NELEM(charset_cases));
 	tcase_add_test(tc, test_charset_nul);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("message");
+	tc = testlib_tcase(s, "message");
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_message_fixture, 0, NELEM(message_cases));
 	tcase_add_test(tc, test_message_fields);
@@ -739,33 +725,23 @@ mail_suite(void)
 	tcase_add_test(tc, test_message_empty);
 	tcase_add_test(tc, test_message_huge_header);
 	tcase_add_test(tc, test_message_hostile);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("html2text");
+	tc = testlib_tcase(s, "html2text");
 	tcase_add_loop_test(tc, test_html2text, 0, NELEM(html_cases));
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("address");
+	tc = testlib_tcase(s, "address");
 	tcase_add_loop_test(tc, test_address_normalize, 0,
 	    NELEM(address_cases));
 	tcase_add_test(tc, test_address_equal);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("filename");
+	tc = testlib_tcase(s, "filename");
 	tcase_add_loop_test(tc, test_filename_safe, 0, NELEM(filename_cases));
 	tcase_add_test(tc, test_filename_long);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(mail_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testlib_run(mail_suite());
 }

@@ -18,7 +18,6 @@
 #include <arpa/inet.h>
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -31,6 +30,9 @@
 
 #include "io/smtpd.h"
 #include "util/buf.h"
+#include "util/xmalloc.h"
+
+#include "testlib.h"
 
 #define IO_TIMEOUT_MS	5000
 #define MAX_SIZE	65536
@@ -51,7 +53,7 @@ struct client {
 	char	last[8192];	/* text of the last reply read */
 };
 
-static char			 test_dir[64];
+static const char		*test_dir;
 static pid_t			 server_pid = -1;
 static int			 server_port;
 static char			 server_sock[100];
@@ -208,8 +210,11 @@ server_stop_wait(void)
 static void
 setup(void)
 {
-	snprintf(test_dir, sizeof test_dir, "/tmp/check_smtpd.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(test_dir));
+	testlib_tmp_setup();
+	test_dir = testlib_dir();
+	/* room for "/lmtp.sock" in server_sock and sun_path */
+	ck_assert_msg(strlen(test_dir) <= 60, "%s: too long for a socket",
+	    test_dir);
 	server_pid = -1;
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -217,45 +222,12 @@ setup(void)
 static void
 teardown(void)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		 path[512];
-
 	server_stop_wait();
-	if ((d = opendir(test_dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", test_dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(test_dir);
+	testlib_tmp_teardown();
+	test_dir = NULL;
 }
 
 /* Client side */
-
-static char *
-read_whole(const char *name, size_t *lenp)
-{
-	char		 path[256];
-	struct buf	 b;
-	FILE		*f;
-	char		 chunk[4096];
-	size_t		 n;
-
-	snprintf(path, sizeof path, "%s/%s", test_dir, name);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = b.len;
-	return buf_detach(&b);
-}
 
 static int
 file_exists(const char *name)
@@ -400,6 +372,19 @@ client_close(struct client *c)
 	c->fd = -1;
 }
 
+/* MAIL FROM:<from>, RCPT TO:<rcpt> and DATA, each accepted. */
+static void
+client_envelope(struct client *c, const char *from, const char *rcpt)
+{
+	char	cmd[512];
+
+	snprintf(cmd, sizeof cmd, "MAIL FROM:<%s>\r\n", from);
+	client_cmd(c, cmd, 250, NULL);
+	snprintf(cmd, sizeof cmd, "RCPT TO:<%s>\r\n", rcpt);
+	client_cmd(c, cmd, 250, NULL);
+	client_cmd(c, "DATA\r\n", 354, NULL);
+}
+
 static void
 client_hello(struct client *c, int lmtp)
 {
@@ -412,11 +397,12 @@ client_hello(struct client *c, int lmtp)
 static void
 expect_file(const char *name, const char *want, size_t wantlen)
 {
-	char	*got;
+	char	*path, *got;
 	size_t	 len;
 
-	got = read_whole(name, &len);
-	ck_assert_msg(got != NULL, "%s missing", name);
+	path = xasprintf("%s/%s", test_dir, name);
+	got = testlib_read_file(path, &len);
+	free(path);
 	ck_assert_msg(len == wantlen && memcmp(got, want, len) == 0,
 	    "%s: wanted %zu bytes \"%.60s\", got %zu bytes \"%.60s\"", name,
 	    wantlen, want, len, got);
@@ -561,26 +547,6 @@ START_TEST(test_lmtp_oversized)
 }
 END_TEST
 
-START_TEST(test_size_param)
-{
-	struct client	c;
-
-	server_start(&smtp_opts);
-	client_hello(&c, 0);
-	client_cmd(&c, "MAIL FROM:<a@x.example> SIZE=65537\r\n", 552,
-	    "5.3.4");
-	client_cmd(&c, "MAIL FROM:<a@x.example> "
-	    "SIZE=99999999999999999999999\r\n", 501, "5.5.4");
-	client_cmd(&c, "MAIL FROM:<a@x.example> FOO=1\r\n", 555, "5.5.4");
-	client_cmd(&c, "MAIL FROM:<a@x.example> BODY=BINARYMIME\r\n", 501,
-	    "5.5.4");
-	client_cmd(&c, "MAIL FROM:<a@x.example> SIZE=65536 BODY=7BIT\r\n",
-	    250, "2.1.0");
-	client_cmd(&c, "MAIL FROM:<a@x.example>\r\n", 503, "5.5.1");
-	client_close(&c);
-}
-END_TEST
-
 START_TEST(test_oversized_data)
 {
 	struct client	c;
@@ -589,9 +555,7 @@ START_TEST(test_oversized_data)
 
 	server_start(&smtp_opts);
 	client_hello(&c, 0);
-	client_cmd(&c, "MAIL FROM:<a@x.example>\r\n", 250, NULL);
-	client_cmd(&c, "RCPT TO:<b@y.example>\r\n", 250, NULL);
-	client_cmd(&c, "DATA\r\n", 354, NULL);
+	client_envelope(&c, "a@x.example", "b@y.example");
 	/* one huge line without CRLF, then ordinary lines */
 	big = malloc(n);
 	memset(big, 'z', n);
@@ -603,9 +567,7 @@ START_TEST(test_oversized_data)
 	client_cmd(&c, NULL, 552, "5.3.4");
 	ck_assert(!file_exists("data.1"));
 	/* the session goes on, and a fitting message still passes */
-	client_cmd(&c, "MAIL FROM:<a@x.example>\r\n", 250, NULL);
-	client_cmd(&c, "RCPT TO:<b@y.example>\r\n", 250, NULL);
-	client_cmd(&c, "DATA\r\n", 354, NULL);
+	client_envelope(&c, "a@x.example", "b@y.example");
 	client_cmd(&c, "small\r\n.\r\n", 250, "queued as 1");
 	expect_str_file("data.1", "small\r\n");
 	client_close(&c);
@@ -619,9 +581,7 @@ START_TEST(test_long_data_line)
 
 	server_start(&smtp_opts);
 	client_hello(&c, 0);
-	client_cmd(&c, "MAIL FROM:<a@x.example>\r\n", 250, NULL);
-	client_cmd(&c, "RCPT TO:<b@y.example>\r\n", 250, NULL);
-	client_cmd(&c, "DATA\r\n", 354, NULL);
+	client_envelope(&c, "a@x.example", "b@y.example");
 	memset(want, 'q', 6000);
 	want[0] = '.';
 	memcpy(want + 6000, "\r\n", 3);
@@ -634,39 +594,69 @@ START_TEST(test_long_data_line)
 }
 END_TEST
 
-START_TEST(test_unknown_command)
-{
-	struct client	c;
+/*
+ * Dialogues after the greeting: each command gets the reply with the code
+ * and, unless NULL, the text; a step with code 0 ends the dialogue.
+ */
+struct step {
+	const char	*cmd;
+	int		 code;
+	const char	*text;
+};
 
-	server_start(&smtp_opts);
-	client_hello(&c, 0);
-	client_cmd(&c, "FROB nicate\r\n", 500, "5.5.1");
-	client_cmd(&c, "LHLO x\r\n", 500, "5.5.1");
-	client_cmd(&c, "\r\n", 500, "5.5.1");
-	client_cmd(&c, "NOOP\r\n", 250, "2.0.0");
-	client_close(&c);
-}
-END_TEST
+static const struct step unknown_command_steps[] = {
+	{ "EHLO client.example\r\n", 250, "ENHANCEDSTATUSCODES" },
+	{ "FROB nicate\r\n", 500, "5.5.1" },
+	{ "LHLO x\r\n", 500, "5.5.1" },
+	{ "\r\n", 500, "5.5.1" },
+	{ "NOOP\r\n", 250, "2.0.0" },
+	{ NULL, 0, NULL },
+};
 
-START_TEST(test_bad_sequence)
+static const struct step bad_sequence_steps[] = {
+	{ "MAIL FROM:<a@x.example>\r\n", 503, "5.5.1" },
+	{ "EHLO client.example\r\n", 250, NULL },
+	{ "RCPT TO:<b@y.example>\r\n", 503, "5.5.1" },
+	{ "DATA\r\n", 503, "5.5.1" },
+	{ "MAIL FROM:<a@x.example>\r\n", 250, NULL },
+	{ "DATA\r\n", 503, "5.5.1" },
+	{ "RCPT TO:<nobody@y.example>\r\n", 550, NULL },
+	{ "DATA\r\n", 554, "5.5.1" },
+	{ "RCPT TO:\r\n", 501, "5.5.4" },
+	{ "RCPT TO:<b@y.example\r\n", 501, "5.5.4" },
+	{ "RSET\r\n", 250, NULL },
+	{ "RCPT TO:<b@y.example>\r\n", 503, "5.5.1" },
+	{ NULL, 0, NULL },
+};
+
+static const struct step size_param_steps[] = {
+	{ "EHLO client.example\r\n", 250, "ENHANCEDSTATUSCODES" },
+	{ "MAIL FROM:<a@x.example> SIZE=65537\r\n", 552, "5.3.4" },
+	{ "MAIL FROM:<a@x.example> SIZE=99999999999999999999999\r\n", 501,
+	    "5.5.4" },
+	{ "MAIL FROM:<a@x.example> FOO=1\r\n", 555, "5.5.4" },
+	{ "MAIL FROM:<a@x.example> BODY=BINARYMIME\r\n", 501, "5.5.4" },
+	{ "MAIL FROM:<a@x.example> SIZE=65536 BODY=7BIT\r\n", 250, "2.1.0" },
+	{ "MAIL FROM:<a@x.example>\r\n", 503, "5.5.1" },
+	{ NULL, 0, NULL },
+};
+
+static const struct step *const dialogues[] = {
+	unknown_command_steps,
+	bad_sequence_steps,
+	size_param_steps,
+};
+
+START_TEST(test_dialogue)
 {
-	struct client	c;
+	const struct step	*st;
+	struct client		 c;
 
 	server_start(&smtp_opts);
 	client_open(&c);
 	client_cmd(&c, NULL, 220, NULL);
-	client_cmd(&c, "MAIL FROM:<a@x.example>\r\n", 503, "5.5.1");
-	client_cmd(&c, "EHLO client.example\r\n", 250, NULL);
-	client_cmd(&c, "RCPT TO:<b@y.example>\r\n", 503, "5.5.1");
-	client_cmd(&c, "DATA\r\n", 503, "5.5.1");
-	client_cmd(&c, "MAIL FROM:<a@x.example>\r\n", 250, NULL);
-	client_cmd(&c, "DATA\r\n", 503, "5.5.1");
-	client_cmd(&c, "RCPT TO:<nobody@y.example>\r\n", 550, NULL);
-	client_cmd(&c, "DATA\r\n", 554, "5.5.1");
-	client_cmd(&c, "RCPT TO:\r\n", 501, "5.5.4");
-	client_cmd(&c, "RCPT TO:<b@y.example\r\n", 501, "5.5.4");
-	client_cmd(&c, "RSET\r\n", 250, NULL);
-	client_cmd(&c, "RCPT TO:<b@y.example>\r\n", 503, "5.5.1");
+	for (st = dialogues[_i]; st->code != 0; st++)
+		client_cmd(&c, st->cmd, st->code, st->text);
 	client_close(&c);
 }
 END_TEST
@@ -759,13 +749,9 @@ START_TEST(test_two_clients)
 	server_start(&smtp_opts);
 	client_hello(&a, 0);
 	client_hello(&b, 0);
-	client_cmd(&a, "MAIL FROM:<a@x.example>\r\n", 250, NULL);
-	client_cmd(&a, "RCPT TO:<l@y.example>\r\n", 250, NULL);
-	client_cmd(&a, "DATA\r\n", 354, NULL);
+	client_envelope(&a, "a@x.example", "l@y.example");
 	client_send(&a, "first half, no line end yet");
-	client_cmd(&b, "MAIL FROM:<b@x.example>\r\n", 250, NULL);
-	client_cmd(&b, "RCPT TO:<l@y.example>\r\n", 250, NULL);
-	client_cmd(&b, "DATA\r\n", 354, NULL);
+	client_envelope(&b, "b@x.example", "l@y.example");
 	client_cmd(&b, "from b\r\n.\r\n", 250, "queued as 1");
 	expect_str_file("data.1", "from b\r\n");
 	client_cmd(&a, ", second half\r\n.\r\n", 250, "queued as 2");
@@ -823,9 +809,7 @@ START_TEST(test_stalled_client)
 	ck_assert_uint_lt(sent, limit);
 	/* and serves the others meanwhile */
 	client_hello(&b, 0);
-	client_cmd(&b, "MAIL FROM:<b@x.example>\r\n", 250, NULL);
-	client_cmd(&b, "RCPT TO:<l@y.example>\r\n", 250, NULL);
-	client_cmd(&b, "DATA\r\n", 354, NULL);
+	client_envelope(&b, "b@x.example", "l@y.example");
 	client_cmd(&b, "still served\r\n.\r\n", 250, NULL);
 	expect_str_file("data.1", "still served\r\n");
 	client_close(&stuck);
@@ -908,9 +892,7 @@ START_TEST(test_unix_socket)
 	snprintf(where, sizeof where, "unix:%s", path);
 	ck_assert_int_eq(smtpd_listen(where), -1);
 	client_hello(&c, 1);
-	client_cmd(&c, "MAIL FROM:<>\r\n", 250, NULL);
-	client_cmd(&c, "RCPT TO:<l@y.example>\r\n", 250, NULL);
-	client_cmd(&c, "DATA\r\n", 354, NULL);
+	client_envelope(&c, "", "l@y.example");
 	client_cmd(&c, "over unix\r\n.\r\n", 250, NULL);
 	expect_str_file("data.1", "over unix\r\n");
 	client_close(&c);
@@ -945,20 +927,17 @@ static Suite *
 smtpd_suite(void)
 {
 	Suite	*s = suite_create("smtpd");
-	TCase	*tc = tcase_create("engine");
+	TCase	*tc = testlib_tcase_fixture(s, "engine", setup, teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_smtp_transaction);
 	tcase_add_test(tc, test_bare_lf);
 	tcase_add_test(tc, test_pipelining);
 	tcase_add_test(tc, test_lmtp_per_recipient);
 	tcase_add_test(tc, test_lmtp_oversized);
-	tcase_add_test(tc, test_size_param);
 	tcase_add_test(tc, test_oversized_data);
 	tcase_add_test(tc, test_long_data_line);
-	tcase_add_test(tc, test_unknown_command);
-	tcase_add_test(tc, test_bad_sequence);
+	tcase_add_loop_test(tc, test_dialogue, 0, NELEM(dialogues));
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_too_many_errors);
 	tcase_add_test(tc, test_max_recipients);
@@ -970,18 +949,11 @@ smtpd_suite(void)
 	tcase_add_test(tc, test_tick_and_stop);
 	tcase_add_test(tc, test_unix_socket);
 	tcase_add_test(tc, test_listen_addresses);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(smtpd_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testlib_run(smtpd_suite());
 }

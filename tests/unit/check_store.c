@@ -12,7 +12,6 @@
 
 #include <check.h>
 #include <errno.h>
-#include <ftw.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,67 +30,27 @@
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testlib.h"
 
 /* ---- helpers ---- */
 
-static char	*tdir;
 static char	*dbpath;
 static sqlite3	*db;
 
-static int
-rmtree_one(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-/*
- * Each test case has a base directory, made and removed by the parent
- * process (so it goes even when a test fails), and each test its own
- * directory inside it.
- */
-static char *tbase;
-
-static void
-base_setup(void)
-{
-	const char	*base = getenv("TMPDIR");
-
-	tbase = xasprintf("%s/check_store.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	if (mkdtemp(tbase) == NULL) {
-		fprintf(stderr, "mkdtemp %s: %s\n", tbase, strerror(errno));
-		exit(1);
-	}
-}
-
-static void
-base_teardown(void)
-{
-	if (tbase != NULL)
-		nftw(tbase, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(tbase);
-	tbase = NULL;
-}
-
+/* A temporary directory and the path of a database in it. */
 static void
 tmp_setup(void)
 {
-	tdir = xasprintf("%s/t.XXXXXX", tbase);
-	ck_assert_msg(mkdtemp(tdir) != NULL, "mkdtemp: %s", strerror(errno));
-	dbpath = xasprintf("%s/metodist.db", tdir);
+	testlib_tmp_setup();
+	dbpath = xasprintf("%s/metodist.db", testlib_dir());
 }
 
 static void
 tmp_teardown(void)
 {
-	if (tdir != NULL)
-		nftw(tdir, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(tdir);
 	free(dbpath);
-	tdir = dbpath = NULL;
+	dbpath = NULL;
+	testlib_tmp_teardown();
 }
 
 /* A temporary directory and a database opened with db_open. */
@@ -242,7 +201,7 @@ START_TEST(test_db_upgrade)
 
 	ck_assert_int_lt(v, db_schema_latest());
 	/* the reference: a database made fresh at the latest version */
-	freshpath = xasprintf("%s/fresh.db", tdir);
+	freshpath = xasprintf("%s/fresh.db", testlib_dir());
 	ck_assert_int_eq(db_open(freshpath, &fresh), 0);
 	want = query_join(fresh, SCHEMA_OBJECTS_SQL);
 	db_close(fresh);
@@ -596,6 +555,24 @@ delivery_state(int64_t id)
 	return query_text(db, sql);
 }
 
+/* A notice to a@ and b@example.org, due at now: the deliveries' ids. */
+static void
+queue_two(time_t now, int64_t *ida, int64_t *idb)
+{
+	int64_t		 o;
+	struct delivery	*v;
+	size_t		 n;
+
+	o = queue_outbound(db, "notice", 0, 0, "/q/n.eml", "");
+	ck_assert_int_eq(queue_add_recipient(db, o, "a@example.org"), 0);
+	ck_assert_int_eq(queue_add_recipient(db, o, "b@example.org"), 0);
+	ck_assert_int_eq(queue_due(db, now, 10, &v, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	*ida = v[0].id;
+	*idb = v[1].id;
+	queue_free(v, n);
+}
+
 static void
 assert_state(int64_t id, const char *want)
 {
@@ -659,19 +636,12 @@ END_TEST
 
 START_TEST(test_queue_deferred)
 {
-	int64_t		 o, ida, idb;
+	int64_t		 ida, idb;
 	struct delivery	*v;
 	size_t		 n;
 	time_t		 now = time(NULL);
 
-	o = queue_outbound(db, "notice", 0, 0, "/q/n.eml", "");
-	ck_assert_int_eq(queue_add_recipient(db, o, "a@example.org"), 0);
-	ck_assert_int_eq(queue_add_recipient(db, o, "b@example.org"), 0);
-	ck_assert_int_eq(queue_due(db, now, 10, &v, &n), 0);
-	ck_assert_uint_eq(n, 2);
-	ida = v[0].id;
-	idb = v[1].id;
-	queue_free(v, n);
+	queue_two(now, &ida, &idb);
 
 	ck_assert_int_eq(queue_mark_deferred(db, ida, now + 600, "4.2.0 busy"),
 	    0);
@@ -698,19 +668,12 @@ END_TEST
 
 START_TEST(test_queue_final_states)
 {
-	int64_t		 o, ida, idb;
+	int64_t		 ida, idb;
 	struct delivery	*v;
 	size_t		 n;
 	time_t		 now = time(NULL);
 
-	o = queue_outbound(db, "notice", 0, 0, "/q/n.eml", "");
-	ck_assert_int_eq(queue_add_recipient(db, o, "a@example.org"), 0);
-	ck_assert_int_eq(queue_add_recipient(db, o, "b@example.org"), 0);
-	ck_assert_int_eq(queue_due(db, now, 10, &v, &n), 0);
-	ck_assert_uint_eq(n, 2);
-	ida = v[0].id;
-	idb = v[1].id;
-	queue_free(v, n);
+	queue_two(now, &ida, &idb);
 
 	/* sent is final */
 	ck_assert_int_eq(queue_mark_sent(db, ida), 0);
@@ -741,19 +704,12 @@ END_TEST
 
 START_TEST(test_queue_claim)
 {
-	int64_t		 o, ida, idb;
+	int64_t		 ida, idb;
 	struct delivery	*v;
 	size_t		 n;
 	time_t		 now = time(NULL);
 
-	o = queue_outbound(db, "notice", 0, 0, "/q/n.eml", "");
-	ck_assert_int_eq(queue_add_recipient(db, o, "a@example.org"), 0);
-	ck_assert_int_eq(queue_add_recipient(db, o, "b@example.org"), 0);
-	ck_assert_int_eq(queue_due(db, now, 10, &v, &n), 0);
-	ck_assert_uint_eq(n, 2);
-	ida = v[0].id;
-	idb = v[1].id;
-	queue_free(v, n);
+	queue_two(now, &ida, &idb);
 
 	/* one runner takes it; a second cannot */
 	ck_assert_int_eq(queue_claim(db, ida, now, 600), 1);
@@ -918,65 +874,41 @@ store_suite(void)
 	Suite	*s = suite_create("store");
 	TCase	*tc;
 
-	tc = tcase_create("schema");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, db_setup, db_teardown);
+	tc = testlib_tcase_fixture(s, "schema", db_setup, db_teardown);
 	tcase_add_test(tc, test_db_fresh);
 	tcase_add_test(tc, test_db_params);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("upgrade");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tc = testlib_tcase_fixture(s, "upgrade", tmp_setup, tmp_teardown);
 	tcase_add_loop_test(tc, test_db_upgrade, 1, db_schema_latest());
 	tcase_add_test(tc, test_db_newer_refused);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("members");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, db_setup, db_teardown);
+	tc = testlib_tcase_fixture(s, "members", db_setup, db_teardown);
 	tcase_add_test(tc, test_list_id);
 	tcase_add_test(tc, test_list_next_post_number);
 	tcase_add_test(tc, test_member_add_is_remove);
 	tcase_add_test(tc, test_member_bad_mode);
 	tcase_add_test(tc, test_member_foreach);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("posts");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, db_setup, db_teardown);
+	tc = testlib_tcase_fixture(s, "posts", db_setup, db_teardown);
 	tcase_add_test(tc, test_post_insert_seen);
 	tcase_add_test(tc, test_post_fts);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("queue");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, db_setup, db_teardown);
+	tc = testlib_tcase_fixture(s, "queue", db_setup, db_teardown);
 	tcase_add_test(tc, test_queue_due);
 	tcase_add_test(tc, test_queue_deferred);
 	tcase_add_test(tc, test_queue_final_states);
 	tcase_add_test(tc, test_queue_claim);
 	tcase_add_test(tc, test_queue_bad_input);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("misc");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, db_setup, db_teardown);
+	tc = testlib_tcase_fixture(s, "misc", db_setup, db_teardown);
 	tcase_add_test(tc, test_held);
 	tcase_add_test(tc, test_limit_reply_take);
 	tcase_add_test(tc, test_dmarc_cache);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(store_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testlib_run(store_suite());
 }

@@ -11,7 +11,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,72 +26,9 @@
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testlib.h"
 
 /* ---- helpers ---- */
-
-
-static int
-rmtree_one(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-static void
-rmtree(char *dir)
-{
-	nftw(dir, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
-
-/*
- * Each test case has a base directory, made and removed by the parent
- * process (so it goes even when a test fails); each test makes its own
- * directory inside it.
- */
-static char *tbase;
-
-static void
-base_setup(void)
-{
-	const char	*base = getenv("TMPDIR");
-
-	tbase = xasprintf("%s/check_util.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	if (mkdtemp(tbase) == NULL) {
-		fprintf(stderr, "mkdtemp %s: %s\n", tbase, strerror(errno));
-		exit(1);
-	}
-}
-
-static void
-base_teardown(void)
-{
-	rmtree(tbase);
-	tbase = NULL;
-}
-
-static char *
-tmpdir_make(void)
-{
-	char	*t = xasprintf("%s/t.XXXXXX", tbase);
-
-	ck_assert_msg(mkdtemp(t) != NULL, "mkdtemp %s: %s", t,
-	    strerror(errno));
-	return t;
-}
-
-static void
-write_file(const char *path, const char *data, size_t len)
-{
-	FILE	*f = fopen(path, "wb");
-
-	ck_assert_msg(f != NULL, "fopen %s: %s", path, strerror(errno));
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-}
 
 static size_t
 dir_count(const char *dir)
@@ -403,8 +339,9 @@ END_TEST
 
 START_TEST(test_atomicfile_write)
 {
-	char		*dir = tmpdir_make(), *tmp, *dst, *back;
+	const char	*dir = testlib_dir();
 	const char	 data[] = "line 1\n\0binary\xff\nend";
+	char		*tmp, *dst, *back;
 	size_t		 len;
 	struct stat	 st;
 
@@ -436,55 +373,55 @@ START_TEST(test_atomicfile_write)
 	ck_assert_int_eq((int)st.st_size, 0);
 	free(tmp);
 	free(dst);
-	rmtree(dir);
 }
 END_TEST
 
-START_TEST(test_atomicfile_write_no_tmpdir)
-{
-	char	*dir = tmpdir_make(), *tmp, *dst;
+/*
+ * A write that fails leaves nothing behind: the temporary directory is
+ * missing, or the rename into a directory that is not there fails.
+ */
+static const struct {
+	const char	*tmp;		/* the temporary directory */
+	int		 mktmp;		/* make it first */
+	const char	*dst;
+	size_t		 left;		/* entries left in the test directory */
+} write_fail_cases[] = {
+	{ "missing", 0, "final.eml", 0 },
+	{ "tmp", 1, "nodir/final.eml", 1 },
+};
 
-	tmp = str_path_join(dir, "missing");
-	dst = str_path_join(dir, "final.eml");
+START_TEST(test_atomicfile_write_fails)
+{
+	const char	*dir = testlib_dir();
+	char		*tmp, *dst;
+
+	tmp = str_path_join(dir, write_fail_cases[_i].tmp);
+	dst = str_path_join(dir, write_fail_cases[_i].dst);
+	if (write_fail_cases[_i].mktmp)
+		ck_assert_int_eq(mkdir(tmp, 0700), 0);
 	errno = 0;
 	ck_assert_int_eq(atomicfile_write(tmp, dst, "data", 4), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_int_eq(access(dst, F_OK), -1);
-	ck_assert_uint_eq(dir_count(dir), 0);	/* nothing at all left */
+	if (write_fail_cases[_i].mktmp)		/* temporary unlinked */
+		ck_assert_uint_eq(dir_count(tmp), 0);
+	ck_assert_uint_eq(dir_count(dir), write_fail_cases[_i].left);
 	free(tmp);
 	free(dst);
-	rmtree(dir);
-}
-END_TEST
-
-START_TEST(test_atomicfile_write_rename_fails)
-{
-	char	*dir = tmpdir_make(), *tmp, *dst;
-
-	tmp = str_path_join(dir, "tmp");
-	dst = str_path_join(dir, "nodir/final.eml");
-	ck_assert_int_eq(mkdir(tmp, 0700), 0);
-	errno = 0;
-	ck_assert_int_eq(atomicfile_write(tmp, dst, "data", 4), -1);
-	ck_assert_int_eq(errno, ENOENT);
-	ck_assert_uint_eq(dir_count(tmp), 0);	/* temporary unlinked */
-	ck_assert_uint_eq(dir_count(dir), 1);
-	free(tmp);
-	free(dst);
-	rmtree(dir);
 }
 END_TEST
 
 START_TEST(test_atomicfile_read_max)
 {
-	char		*dir = tmpdir_make(), *path, *data, *back;
+	const char	*dir = testlib_dir();
+	char		*path, *data, *back;
 	size_t		 i, len, big = 20000;
 
 	path = str_path_join(dir, "f");
 	data = xmalloc(big);
 	for (i = 0; i < big; i++)
 		data[i] = (char)(i % 251);	/* includes NUL bytes */
-	write_file(path, data, big);
+	testlib_write_file(path, data, big);
 
 	back = atomicfile_read(path, big, &len);
 	ck_assert_ptr_nonnull(back);
@@ -501,7 +438,7 @@ START_TEST(test_atomicfile_read_max)
 	ck_assert_int_eq(errno, EFBIG);
 
 	/* exactly max bytes is fine; one more is not */
-	write_file(path, data, 8192);
+	testlib_write_file(path, data, 8192);
 	back = atomicfile_read(path, 8192, &len);
 	ck_assert_ptr_nonnull(back);
 	ck_assert_uint_eq(len, 8192);
@@ -510,7 +447,7 @@ START_TEST(test_atomicfile_read_max)
 	ck_assert_ptr_null(atomicfile_read(path, 8191, &len));
 	ck_assert_int_eq(errno, EFBIG);
 
-	write_file(path, "", 0);
+	testlib_write_file(path, "", 0);
 	back = atomicfile_read(path, 10, &len);
 	ck_assert_ptr_nonnull(back);
 	ck_assert_uint_eq(len, 0);
@@ -523,13 +460,13 @@ START_TEST(test_atomicfile_read_max)
 	ck_assert_int_eq(errno, ENOENT);
 	free(path);
 	free(data);
-	rmtree(dir);
 }
 END_TEST
 
 START_TEST(test_atomicfile_mkdirs)
 {
-	char		*dir = tmpdir_make(), *deep;
+	const char	*dir = testlib_dir();
+	char		*deep;
 	struct stat	 st;
 
 	deep = xasprintf("%s/a/b/c", dir);
@@ -538,7 +475,6 @@ START_TEST(test_atomicfile_mkdirs)
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_int_eq(atomicfile_mkdirs(deep, 0750), 0);	/* exists */
 	free(deep);
-	rmtree(dir);
 }
 END_TEST
 
@@ -604,13 +540,14 @@ START_TEST(test_ini_good)
 	    "crlf = yes\r\n";
 	struct ini_handler	 h;
 	struct ini_seen		 s;
-	char			*dir = tmpdir_make(), *path;
+	const char		*dir = testlib_dir();
+	char			*path;
 
 	memset(&s, 0, sizeof s);
 	h = (struct ini_handler){ ini_section_cb, ini_pair_cb, ini_error_cb,
 	    &s };
 	path = str_path_join(dir, "good.conf");
-	write_file(path, text, sizeof text - 1);
+	testlib_write_file(path, text, sizeof text - 1);
 	ck_assert_int_eq(ini_parse(path, &h), 0);
 	ck_assert_int_eq(s.nerrors, 0);
 	ck_assert_int_eq(s.nsections, 2);
@@ -624,7 +561,6 @@ START_TEST(test_ini_good)
 	ck_assert_str_eq(s.pairs[3], "8:site.eq=a=b");
 	ck_assert_str_eq(s.pairs[4], "10:second.crlf=yes");
 	free(path);
-	rmtree(dir);
 }
 END_TEST
 
@@ -643,12 +579,13 @@ START_TEST(test_ini_errors)
 	    "last = 1\n";			/* 10 */
 	struct ini_handler	 h;
 	struct ini_seen		 s;
-	char			*dir = tmpdir_make(), *path;
+	const char		*dir = testlib_dir();
+	char			*path;
 
 	memset(&s, 0, sizeof s);
 	h = (struct ini_handler){ NULL, ini_pair_cb, ini_error_cb, &s };
 	path = str_path_join(dir, "bad.conf");
-	write_file(path, text, sizeof text - 1);
+	testlib_write_file(path, text, sizeof text - 1);
 	ck_assert_int_eq(ini_parse(path, &h), 6);
 	ck_assert_int_eq(s.nerrors, 6);
 	ck_assert_msg(strncmp(s.errors[0], "bad.conf:1: ", 12) == 0 &&
@@ -668,7 +605,6 @@ START_TEST(test_ini_errors)
 	ck_assert_str_eq(s.pairs[1], "9:site.handler=reject");
 	ck_assert_str_eq(s.pairs[2], "10:site.last=1");
 	free(path);
-	rmtree(dir);
 }
 END_TEST
 
@@ -742,14 +678,13 @@ util_suite(void)
 	Suite	*s = suite_create("util");
 	TCase	*tc;
 
-	tc = tcase_create("buf");
+	tc = testlib_tcase(s, "buf");
 	tcase_add_test(tc, test_buf_growth);
 	tcase_add_test(tc, test_buf_nul_inside);
 	tcase_add_test(tc, test_buf_empty);
 	tcase_add_test(tc, test_buf_addf);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("strutil");
+	tc = testlib_tcase(s, "strutil");
 	tcase_add_loop_test(tc, test_str_lcpy, 0, NELEM(lcpy_cases));
 	tcase_add_test(tc, test_str_lcpy_zero);
 	tcase_add_loop_test(tc, test_str_trim, 0, NELEM(trim_cases));
@@ -757,39 +692,27 @@ util_suite(void)
 	tcase_add_loop_test(tc, test_str_to_u64, 0, NELEM(u64_cases));
 	tcase_add_loop_test(tc, test_str_utf8_valid, 0, NELEM(utf8_cases));
 	tcase_add_test(tc, test_rnd_hex);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("atomicfile");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tc = testlib_tcase_tmp(s, "atomicfile");
 	tcase_add_test(tc, test_atomicfile_write);
-	tcase_add_test(tc, test_atomicfile_write_no_tmpdir);
-	tcase_add_test(tc, test_atomicfile_write_rename_fails);
+	tcase_add_loop_test(tc, test_atomicfile_write_fails, 0,
+	    NELEM(write_fail_cases));
 	tcase_add_test(tc, test_atomicfile_read_max);
 	tcase_add_test(tc, test_atomicfile_mkdirs);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("ini");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tc = testlib_tcase_tmp(s, "ini");
 	tcase_add_test(tc, test_ini_good);
 	tcase_add_test(tc, test_ini_errors);
 	tcase_add_test(tc, test_ini_missing_file);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("timefmt");
+	tc = testlib_tcase(s, "timefmt");
 	tcase_add_test(tc, test_time_rfc5322);
 	tcase_add_test(tc, test_time_human_date);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(util_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testlib_run(util_suite());
 }
