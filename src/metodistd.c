@@ -200,6 +200,25 @@ daemon_pidfile(struct daemon *d)
 	return 0;
 }
 
+/* Listen at where (nothing when empty) speaking SMTP or LMTP. */
+static int
+daemon_listen(struct smtpd *srv, const char *where, int lmtp,
+    const char *domain)
+{
+	int	fd;
+
+	if (*where == '\0')
+		return 0;
+	if ((fd = smtpd_listen(where)) == -1) {
+		log_warn("cannot listen on %s", where);
+		return -1;
+	}
+	if (smtpd_add_listener_proto(srv, fd, lmtp) == -1)
+		return -1;
+	log_info("%s on %s for %s", lmtp ? "LMTP" : "SMTP", where, domain);
+	return 0;
+}
+
 static int
 daemon_serve(struct daemon *d)
 {
@@ -207,22 +226,17 @@ daemon_serve(struct daemon *d)
 	struct smtpd_handler	 h = { d, daemon_rcpt, daemon_message,
 				    daemon_tick };
 	struct smtpd		*srv;
-	int			 fd, rc;
+	int			 rc;
 
 	memset(&sc, 0, sizeof sc);
 	sc.hostname = d->cfg->domain;
 	sc.max_message_size = d->cfg->max_message_size;
 	sc.tick_ms = 500;
 	srv = smtpd_new(&sc, &h);
-	if (*d->cfg->listen != '\0') {
-		if ((fd = smtpd_listen(d->cfg->listen)) == -1) {
-			log_warn("cannot listen on %s", d->cfg->listen);
-			smtpd_free(srv);
-			return EX_UNAVAILABLE;
-		}
-		smtpd_add_listener(srv, fd);
-		log_info("listening on %s for %s", d->cfg->listen,
-		    d->cfg->domain);
+	if (daemon_listen(srv, d->cfg->listen, 0, d->cfg->domain) == -1 ||
+	    daemon_listen(srv, d->cfg->lmtp, 1, d->cfg->domain) == -1) {
+		smtpd_free(srv);
+		return EX_UNAVAILABLE;
 	}
 	rc = smtpd_run(srv, &daemon_stop);
 	smtpd_free(srv);

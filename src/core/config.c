@@ -224,11 +224,33 @@ paths_templates(struct config_load *l, const char *v)
 /* --- [ingress] [egress] [dmarc] --- */
 
 static const char *
-ingress_listen(struct config_load *l, const char *v)
+ingress_listen_value(char **dst, const char *v)
 {
 	if (*v != '\0' && strchr(v, ':') == NULL)
-		return "listen must be HOST:PORT, unix:/path, or empty";
-	return config_set_string(&l->cfg->listen, v);
+		return "expected HOST:PORT, unix:/path, or nothing";
+	return config_set_string(dst, v);
+}
+
+static const char *
+ingress_listen(struct config_load *l, const char *v)
+{
+	return ingress_listen_value(&l->cfg->listen, v);
+}
+
+static const char *
+ingress_lmtp(struct config_load *l, const char *v)
+{
+	char	*path;
+
+	if (*v == '\0' || strncmp(v, "unix:", 5) != 0)
+		return ingress_listen_value(&l->cfg->lmtp, v);
+	if (v[5] == '\0')
+		return "unix: needs a socket path";
+	path = config_resolve(l->cfg, v + 5);
+	free(l->cfg->lmtp);
+	l->cfg->lmtp = xasprintf("unix:%s", path);
+	free(path);
+	return NULL;
 }
 
 static const char *
@@ -347,6 +369,7 @@ static const struct config_key config_site_keys[] = {
 	{ "paths", "lists", paths_lists },
 	{ "paths", "templates", paths_templates },
 	{ "ingress", "listen", ingress_listen },
+	{ "ingress", "lmtp", ingress_lmtp },
 	{ "ingress", "max_message_size", ingress_max_size },
 	{ "ingress", "process_inline", ingress_inline },
 	{ "egress", "transport", egress_transport },
@@ -616,6 +639,7 @@ config_defaults(struct config *cfg)
 	cfg->timezone = xstrdup("Asia/Yekaterinburg");
 	cfg->delimiter = '+';
 	cfg->listen = xstrdup("");
+	cfg->lmtp = xstrdup("");
 	cfg->max_message_size = 26214400;
 	cfg->process_inline = 1;
 	cfg->egress = xstrdup("maildir");
@@ -808,7 +832,7 @@ config_free(struct config *cfg)
 	free(cfg->site_address); free(cfg->language); free(cfg->timezone);
 	free(cfg->var_dir); free(cfg->lists_dir); free(cfg->templates_dir);
 	free(cfg->spool_dir); free(cfg->db_path); free(cfg->archive_dir);
-	free(cfg->listen); free(cfg->egress); free(cfg->outbox_dir);
+	free(cfg->listen); free(cfg->lmtp); free(cfg->egress); free(cfg->outbox_dir);
 	free(cfg->bounce_domain); free(cfg->dmarc_nameserver);
 	free(cfg);
 }

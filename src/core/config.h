@@ -71,7 +71,8 @@ struct config {
 	char		*db_path;	/* var_dir/metodist.db */
 	char		*archive_dir;	/* var_dir/archive */
 
-	char		*listen;	/* "127.0.0.1:2525", or "" for none */
+	char		*listen;	/* SMTP "127.0.0.1:2525", or "" for none */
+	char		*lmtp;		/* LMTP "unix:/path" or "HOST:PORT", or "" */
 	uint64_t	 max_message_size;
 	int		 process_inline;	/* deliver processes at once */
 

@@ -55,6 +55,7 @@ struct smtpd_client {
 	struct smtpd_client	*next;
 	struct smtpd		*sd;
 	int			 fd;
+	int			 lmtp;		/* the listener's protocol */
 	enum smtpd_state	 state;
 	int			 closing;	/* flush, then close */
 	int			 dead;		/* close at end of pass */
@@ -74,11 +75,16 @@ struct smtpd_client {
 	int			 data_over;	/* over the size limit */
 };
 
+struct smtpd_listener {
+	int	fd;
+	int	lmtp;
+};
+
 struct smtpd {
 	struct smtpd_config	 cfg;
 	struct smtpd_handler	 h;
 	char			 hostname[256];
-	int			*listeners;
+	struct smtpd_listener	*listeners;
 	size_t			 nlisteners;
 	struct smtpd_client	*clients;
 	size_t			 nclients;
@@ -331,7 +337,7 @@ smtpd_hello_done(struct smtpd_client *c)
 static void
 smtpd_cmd_helo(struct smtpd_client *c, char *arg)
 {
-	if (c->sd->cfg.lmtp) {
+	if (c->lmtp) {
 		smtpd_bad(c, 500, "5.5.1 this is LMTP, say LHLO");
 		return;
 	}
@@ -359,7 +365,7 @@ smtpd_ehlo_reply(struct smtpd_client *c)
 static void
 smtpd_cmd_ehlo(struct smtpd_client *c, char *arg)
 {
-	if (c->sd->cfg.lmtp) {
+	if (c->lmtp) {
 		smtpd_bad(c, 500, "5.5.1 this is LMTP, say LHLO");
 		return;
 	}
@@ -374,7 +380,7 @@ smtpd_cmd_ehlo(struct smtpd_client *c, char *arg)
 static void
 smtpd_cmd_lhlo(struct smtpd_client *c, char *arg)
 {
-	if (!c->sd->cfg.lmtp) {
+	if (!c->lmtp) {
 		smtpd_bad(c, 500, "5.5.1 command unrecognized");
 		return;
 	}
@@ -392,7 +398,7 @@ smtpd_cmd_mail(struct smtpd_client *c, char *arg)
 	char	*path, *addr, *params;
 
 	if (c->state == SMTPD_GREET) {
-		smtpd_bad(c, 503, c->sd->cfg.lmtp ? "5.5.1 send LHLO first" :
+		smtpd_bad(c, 503, c->lmtp ? "5.5.1 send LHLO first" :
 		    "5.5.1 send EHLO first");
 		return;
 	}
@@ -512,7 +518,7 @@ smtpd_cmd_vrfy(struct smtpd_client *c, char *arg)
 static void
 smtpd_cmd_help(struct smtpd_client *c, char *arg)
 {
-	smtpd_reply_line(c, 214, 1, c->sd->cfg.lmtp ?
+	smtpd_reply_line(c, 214, 1, c->lmtp ?
 	    "2.0.0 commands: LHLO MAIL RCPT DATA" :
 	    "2.0.0 commands: EHLO HELO MAIL RCPT DATA");
 	smtpd_reply_line(c, 214, 1, "2.0.0 and: RSET NOOP QUIT VRFY HELP");
@@ -607,7 +613,7 @@ smtpd_data_done(struct smtpd_client *c)
 	struct smtpd_reply	*r;
 	size_t			 i, nr;
 
-	nr = sd->cfg.lmtp ? c->nrcpts : 1;
+	nr = c->lmtp ? c->nrcpts : 1;
 	r = xcalloc(nr, sizeof *r);
 	for (i = 0; i < nr; i++)
 		smtpd_reply_set(&r[i], 451, "4.3.0 message not taken");
@@ -773,7 +779,7 @@ smtpd_client_free(struct smtpd_client *c)
 }
 
 static void
-smtpd_client_new(struct smtpd *sd, int fd, uint64_t now)
+smtpd_client_new(struct smtpd *sd, int fd, int lmtp, uint64_t now)
 {
 	struct smtpd_client	*c;
 	char			 greet[300];
@@ -781,6 +787,7 @@ smtpd_client_new(struct smtpd *sd, int fd, uint64_t now)
 	c = xcalloc(1, sizeof *c);
 	c->sd = sd;
 	c->fd = fd;
+	c->lmtp = lmtp;
 	c->state = SMTPD_GREET;
 	c->data_bol = 1;
 	c->last_ms = now;
@@ -791,19 +798,19 @@ smtpd_client_new(struct smtpd *sd, int fd, uint64_t now)
 	sd->clients = c;
 	sd->nclients++;
 	snprintf(greet, sizeof greet, "%s %s metodist ready", sd->hostname,
-	    sd->cfg.lmtp ? "LMTP" : "ESMTP");
+	    lmtp ? "LMTP" : "ESMTP");
 	smtpd_reply(c, 220, greet);
 	smtpd_flush(c, now);
 }
 
 static void
-smtpd_accept(struct smtpd *sd, int lfd, uint64_t now)
+smtpd_accept(struct smtpd *sd, const struct smtpd_listener *l, uint64_t now)
 {
 	static const char	 busy[] = "421 4.3.2 too many connections\r\n";
 	int			 fd;
 
 	for (;;) {
-		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -816,7 +823,7 @@ smtpd_accept(struct smtpd *sd, int lfd, uint64_t now)
 			close(fd);
 			continue;
 		}
-		smtpd_client_new(sd, fd, now);
+		smtpd_client_new(sd, fd, l->lmtp, now);
 	}
 }
 
@@ -850,7 +857,7 @@ smtpd_poll_setup(struct smtpd *sd)
 		sd->pcap = need;
 	}
 	for (i = 0; i < sd->nlisteners; i++, n++) {
-		sd->pfd[n].fd = sd->listeners[i];
+		sd->pfd[n].fd = sd->listeners[i].fd;
 		sd->pfd[n].events = POLLIN;
 		sd->pcl[n] = NULL;
 	}
@@ -875,7 +882,7 @@ smtpd_poll_events(struct smtpd *sd, size_t n, uint64_t now)
 		if (ev == 0)
 			continue;
 		if ((c = sd->pcl[i]) == NULL) {
-			smtpd_accept(sd, sd->pfd[i].fd, now);
+			smtpd_accept(sd, &sd->listeners[i], now);
 			continue;
 		}
 		if (ev & POLLOUT)
@@ -971,6 +978,12 @@ smtpd_new(const struct smtpd_config *cfg, const struct smtpd_handler *h)
 int
 smtpd_add_listener(struct smtpd *sd, int fd)
 {
+	return smtpd_add_listener_proto(sd, fd, sd->cfg.lmtp);
+}
+
+int
+smtpd_add_listener_proto(struct smtpd *sd, int fd, int lmtp)
+{
 	int	flags;
 
 	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
@@ -980,7 +993,8 @@ smtpd_add_listener(struct smtpd *sd, int fd)
 	}
 	sd->listeners = xreallocarray(sd->listeners, sd->nlisteners + 1,
 	    sizeof *sd->listeners);
-	sd->listeners[sd->nlisteners++] = fd;
+	sd->listeners[sd->nlisteners].fd = fd;
+	sd->listeners[sd->nlisteners++].lmtp = lmtp;
 	return 0;
 }
 
@@ -997,7 +1011,7 @@ smtpd_free(struct smtpd *sd)
 		smtpd_client_free(c);
 	}
 	for (i = 0; i < sd->nlisteners; i++)
-		close(sd->listeners[i]);
+		close(sd->listeners[i].fd);
 	free(sd->listeners);
 	free(sd->pfd);
 	free(sd->pcl);

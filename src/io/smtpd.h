@@ -82,6 +82,9 @@ struct smtpd	*smtpd_new(const struct smtpd_config *,
 		    const struct smtpd_handler *);
 /* The engine owns fd from now on and closes it in smtpd_free(). */
 int		 smtpd_add_listener(struct smtpd *, int fd);
+/* The same, speaking LMTP (lmtp 1) or SMTP (0) on this listener whatever
+ * the configuration's default, so one loop serves both. */
+int		 smtpd_add_listener_proto(struct smtpd *, int fd, int lmtp);
 /* Serve until *stop is set (checked at least every tick_ms); 0, or -1. */
 int		 smtpd_run(struct smtpd *, volatile sig_atomic_t *stop);
 /* Close every client and listener. */

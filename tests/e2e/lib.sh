@@ -314,7 +314,7 @@ inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 relay_domains = $E2E_DOMAIN
 relay_recipient_maps =
-transport_maps = inline:{ $E2E_DOMAIN=metodist: }
+transport_maps = inline:{ $E2E_DOMAIN=${E2E_TRANSPORT:-metodist:} }
 metodist_destination_recipient_limit = 1
 default_transport = discard:outside the e2e test domain
 local_recipient_maps =
@@ -346,6 +346,7 @@ proxymap   unix  - - n - - proxymap
 proxywrite unix  - - n - 1 proxymap
 smtp       unix  - - n - - smtp
 relay      unix  - - n - - smtp
+lmtp       unix  - - n - - lmtp
 showq      unix  n - n - - showq
 error      unix  - - n - - error
 retry      unix  - - n - - error
