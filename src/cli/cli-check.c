@@ -16,6 +16,7 @@
 static const char *const cli_check_templates[] = {
 	"refuse-nonmember", "refuse-announce", "refuse-size", "held",
 	"held-notify", "rejected", "not-available", "unknown-list",
+	"delivery-expired",
 };
 
 static void

@@ -37,6 +37,8 @@ struct config_load {
 
 typedef const char *(*config_key_fn)(struct config_load *, const char *);
 
+static const char *limits_int(const char *, int, int, int *, const char *);
+
 struct config_key {
 	const char	*section;
 	const char	*key;
@@ -272,8 +274,8 @@ ingress_inline(struct config_load *l, const char *v)
 static const char *
 egress_transport(struct config_load *l, const char *v)
 {
-	if (strcmp(v, "maildir") != 0)
-		return "transport must be maildir (smtp is not built yet)";
+	if (strcmp(v, "maildir") != 0 && strcmp(v, "smtp") != 0)
+		return "transport must be maildir or smtp";
 	return config_set_string(&l->cfg->egress, v);
 }
 
@@ -289,6 +291,82 @@ egress_bounce_domain(struct config_load *l, const char *v)
 	if (*v == '\0')
 		return NULL;
 	return config_set_string(&l->cfg->bounce_domain, v);
+}
+
+static const char *
+egress_relay(struct config_load *l, const char *v)
+{
+	const char	*colon = strrchr(v, ':');
+
+	if (*v == '\0')
+		return NULL;
+	if (colon == NULL || colon == v || colon[1] == '\0')
+		return "relay must be HOST:PORT";
+	return config_set_string(&l->cfg->relay, v);
+}
+
+static const char *
+egress_tls(struct config_load *l, const char *v)
+{
+	if (strcmp(v, "none") != 0 && strcmp(v, "starttls") != 0 &&
+	    strcmp(v, "implicit") != 0)
+		return "tls must be none, starttls or implicit";
+	return config_set_string(&l->cfg->relay_tls, v);
+}
+
+static const char *
+egress_optional(char **dst, const char *v)
+{
+	if (*v == '\0')
+		return NULL;
+	return config_set_string(dst, v);
+}
+
+static const char *
+egress_user(struct config_load *l, const char *v)
+{
+	return egress_optional(&l->cfg->relay_user, v);
+}
+
+static const char *
+egress_password(struct config_load *l, const char *v)
+{
+	return egress_optional(&l->cfg->relay_password, v);
+}
+
+static const char *
+egress_cafile(struct config_load *l, const char *v)
+{
+	if (*v == '\0')
+		return NULL;
+	return paths_set(l, &l->cfg->relay_cafile, v);
+}
+
+static const char *
+egress_connections(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 64, &l->cfg->relay_connections,
+	    "connections must be 1 to 64");
+}
+
+static const char *
+egress_batch(struct config_load *l, const char *v)
+{
+	return config_bool(v, &l->cfg->relay_batch);
+}
+
+static const char *
+egress_timeout(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 600, &l->cfg->relay_timeout,
+	    "timeout must be 1 to 600 seconds");
+}
+
+static const char *
+egress_retry_days(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 30, &l->cfg->retry_days,
+	    "retry_days must be 1 to 30");
 }
 
 static const char *
@@ -375,6 +453,15 @@ static const struct config_key config_site_keys[] = {
 	{ "egress", "transport", egress_transport },
 	{ "egress", "outbox", egress_outbox },
 	{ "egress", "bounce_domain", egress_bounce_domain },
+	{ "egress", "relay", egress_relay },
+	{ "egress", "tls", egress_tls },
+	{ "egress", "user", egress_user },
+	{ "egress", "password", egress_password },
+	{ "egress", "cafile", egress_cafile },
+	{ "egress", "connections", egress_connections },
+	{ "egress", "batch", egress_batch },
+	{ "egress", "timeout", egress_timeout },
+	{ "egress", "retry_days", egress_retry_days },
 	{ "dmarc", "mode", dmarc_mode },
 	{ "dmarc", "timeout", dmarc_timeout },
 	{ "dmarc", "nameserver", dmarc_nameserver },
@@ -643,6 +730,10 @@ config_defaults(struct config *cfg)
 	cfg->max_message_size = 26214400;
 	cfg->process_inline = 1;
 	cfg->egress = xstrdup("maildir");
+	cfg->relay_tls = xstrdup("none");
+	cfg->relay_connections = 4;
+	cfg->relay_timeout = 60;
+	cfg->retry_days = 5;
 	cfg->dmarc = DMARC_AUTO;
 	cfg->dmarc_timeout = 2;
 	cfg->replies_per_day = 10;
@@ -784,6 +875,9 @@ config_load(const char *path, config_error_fn error, void *arg)
 	}
 	if ((l.seen & 1u) == 0)
 		config_report(&l, path, 0, "missing key 'domain' in [site]");
+	if (strcmp(cfg->egress, "smtp") == 0 && cfg->relay == NULL)
+		config_report(&l, path, 0,
+		    "[egress] transport smtp needs a relay");
 	config_derive(cfg);
 	config_load_lists(&l);
 	if (l.problems > 0) {
@@ -832,6 +926,8 @@ config_free(struct config *cfg)
 	free(cfg->site_address); free(cfg->language); free(cfg->timezone);
 	free(cfg->var_dir); free(cfg->lists_dir); free(cfg->templates_dir);
 	free(cfg->spool_dir); free(cfg->db_path); free(cfg->archive_dir);
+	free(cfg->relay); free(cfg->relay_tls); free(cfg->relay_user);
+	free(cfg->relay_password); free(cfg->relay_cafile);
 	free(cfg->listen); free(cfg->lmtp); free(cfg->egress); free(cfg->outbox_dir);
 	free(cfg->bounce_domain); free(cfg->dmarc_nameserver);
 	free(cfg);

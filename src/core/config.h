@@ -76,9 +76,18 @@ struct config {
 	uint64_t	 max_message_size;
 	int		 process_inline;	/* deliver processes at once */
 
-	char		*egress;	/* "maildir" */
+	char		*egress;	/* "maildir" or "smtp" */
 	char		*outbox_dir;	/* var_dir/outbox by default */
 	char		*bounce_domain;	/* VERP domain, default domain */
+	char		*relay;		/* smtp: "host:port" */
+	char		*relay_tls;	/* "none", "starttls", "implicit" */
+	char		*relay_user;	/* AUTH user, or NULL */
+	char		*relay_password;	/* AUTH password, or NULL */
+	char		*relay_cafile;	/* CA bundle, or NULL: system's */
+	int		 relay_connections;	/* in parallel, default 4 */
+	int		 relay_batch;	/* many RCPT per transaction */
+	int		 relay_timeout;	/* seconds per transaction step */
+	int		 retry_days;	/* give up after, default 5 */
 
 	enum dmarc_mode	 dmarc;
 	int		 dmarc_timeout;	/* seconds */

@@ -3,13 +3,16 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/outq.h"
+#include "core/reply.h"
 #include "core/site.h"
 #include "io/egress.h"
+#include "store/db.h"
 #include "store/queue.h"
 #include "util/atomicfile.h"
 #include "util/log.h"
@@ -59,6 +62,46 @@ outq_backoff(int attempts)
 	return delay > 4 * 3600 ? 4 * 3600 : delay;
 }
 
+/*
+ * A delivery that kept failing for retry_days fails for good; the list's
+ * coordinators hear of it once per post, with the first such recipient.
+ */
+static int
+outq_expire(struct site *s, const struct delivery *d, const char *err)
+{
+	const struct list_config	*l;
+	struct template_var		 v[3];
+	struct reply			 r;
+	char				*why, days[16];
+	int64_t				 before;
+
+	log_warnx("outq: delivery %lld to %s expired: %s", (long long)d->id,
+	    d->recipient, err);
+	why = xasprintf("expired: %s", err);
+	before = db_int(s->db, 0, "SELECT count(*) FROM deliveries WHERE "
+	    "outbound_id = ?1 AND state = 'failed' AND last_error LIKE "
+	    "'expired:%'", "i", d->outbound_id);
+	if (queue_mark_failed(s->db, d->id, why) == -1) {
+		free(why);
+		return -1;
+	}
+	free(why);
+	if (before != 0 || (l = config_list(s->cfg, d->list)) == NULL)
+		return 0;
+	snprintf(days, sizeof days, "%d", s->cfg->retry_days);
+	v[0] = (struct template_var){ "recipient", d->recipient };
+	v[1] = (struct template_var){ "error", err };
+	v[2] = (struct template_var){ "days", days };
+	memset(&r, 0, sizeof r);
+	r.template = "delivery-expired";
+	r.list = l;
+	r.to = d->recipient;
+	r.vars = v;
+	r.nvars = 3;
+	return reply_notify(s, &r, l->coordinators, l->ncoordinators) == -1 ?
+	    -1 : 0;
+}
+
 static int
 outq_record(struct site *s, const struct delivery *d, enum egress_result r,
     const char *err)
@@ -72,11 +115,8 @@ outq_record(struct site *s, const struct delivery *d, enum egress_result r,
 		    (long long)d->id, d->recipient, err);
 		return queue_mark_failed(s->db, d->id, err);
 	}
-	if (now - d->created > OUTQ_LIFETIME) {
-		log_warnx("outq: delivery %lld to %s expired: %s",
-		    (long long)d->id, d->recipient, err);
-		return queue_mark_failed(s->db, d->id, err);
-	}
+	if (now - d->created > (time_t)s->cfg->retry_days * 24 * 3600)
+		return outq_expire(s, d, err);
 	log_info("outq: delivery %lld to %s deferred: %s", (long long)d->id,
 	    d->recipient, err);
 	return queue_mark_deferred(s->db, d->id, now + outq_backoff(d->attempts),
@@ -112,23 +152,153 @@ outq_send_one(struct site *s, struct outq_cache *c, const struct delivery *d)
 	return rc == -1 ? -1 : r == EGRESS_OK;
 }
 
-int
-outq_run(struct site *s, size_t max)
+/* One at a time, for transports without send_many (the maildir). */
+static int
+outq_send_each(struct site *s, struct delivery *v, size_t n)
 {
-	struct delivery		*v;
-	struct outq_cache	 c = { NULL, NULL, 0 };
-	size_t			 n, i;
-	int			 sent = 0, rc = 0;
+	struct outq_cache	c = { NULL, NULL, 0 };
+	size_t			i;
+	int			sent = 0, rc = 0;
 
-	if (queue_due(s->db, time(NULL), max, &v, &n) == -1)
-		return -1;
 	for (i = 0; i < n && rc != -1; i++) {
 		rc = outq_send_one(s, &c, &v[i]);
 		if (rc > 0)
 			sent++;
 	}
-	queue_free(v, n);
 	free(c.path);
 	free(c.data);
 	return rc == -1 ? -1 : sent;
+}
+
+/* The message files of one batch, each read once. */
+struct outq_files {
+	struct outq_cache	*v;
+	size_t			 n;
+};
+
+static const struct outq_cache *
+outq_files_get(struct outq_files *f, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].path, path) == 0)
+			return &f->v[i];
+	f->v = xreallocarray(f->v, f->n + 1, sizeof *f->v);
+	memset(&f->v[f->n], 0, sizeof f->v[f->n]);
+	if (outq_load(&f->v[f->n], path) == -1)
+		return NULL;
+	return &f->v[f->n++];
+}
+
+static void
+outq_files_free(struct outq_files *f)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->v[i].path);
+		free(f->v[i].data);
+	}
+	free(f->v);
+}
+
+struct outq_batch {
+	struct site		*site;
+	struct delivery		**claimed;	/* parallel to msgs */
+	struct egress_msg	*msgs;
+	size_t			 n;
+	int			 sent;
+	int			 dberror;
+};
+
+static void
+outq_batch_done(void *arg, size_t i, enum egress_result r, const char *err)
+{
+	struct outq_batch	*b = arg;
+
+	if (i >= b->n)
+		return;
+	if (outq_record(b->site, b->claimed[i], r, err) == -1)
+		b->dberror = 1;
+	else if (r == EGRESS_OK)
+		b->sent++;
+}
+
+/* Claim the due deliveries in one transaction; fill the batch. */
+static int
+outq_batch_claim(struct site *s, struct delivery *v, size_t n,
+    struct outq_files *f, struct outq_batch *b)
+{
+	const struct outq_cache	*c;
+	time_t			 now = time(NULL);
+	size_t			 i;
+
+	if (db_begin(s->db) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		switch (queue_claim(s->db, v[i].id, now, OUTQ_LEASE)) {
+		case -1:
+			db_rollback(s->db);
+			return -1;
+		case 0:
+			continue;
+		}
+		if ((c = outq_files_get(f, v[i].path)) == NULL) {
+			log_warn("outq: %s", v[i].path);
+			continue;	/* the lease runs out; retried then */
+		}
+		b->claimed[b->n] = &v[i];
+		b->msgs[b->n].envelope_from = outq_envelope(s, &v[i]);
+		b->msgs[b->n].recipient = v[i].recipient;
+		b->msgs[b->n].data = c->data;
+		b->msgs[b->n++].len = c->len;
+	}
+	return db_commit(s->db);
+}
+
+static int
+outq_send_batch(struct site *s, struct delivery *v, size_t n)
+{
+	struct outq_files	 f = { NULL, 0 };
+	struct outq_batch	 b;
+	size_t			 i;
+	int			 rc;
+
+	memset(&b, 0, sizeof b);
+	b.site = s;
+	b.claimed = xreallocarray(NULL, n, sizeof *b.claimed);
+	b.msgs = xreallocarray(NULL, n, sizeof *b.msgs);
+	rc = outq_batch_claim(s, v, n, &f, &b);
+	if (rc == 0 && b.n > 0)
+		s->egress->ops->send_many(s->egress, b.msgs, b.n,
+		    outq_batch_done, &b);
+	for (i = 0; i < b.n; i++)
+		free((char *)b.msgs[i].envelope_from);
+	free(b.msgs);
+	free(b.claimed);
+	outq_files_free(&f);
+	return rc == -1 || b.dberror ? -1 : b.sent;
+}
+
+int
+outq_run(struct site *s, size_t max)
+{
+	struct delivery	*v;
+	size_t		 n;
+	int		 rc;
+
+	if (queue_due(s->db, time(NULL), max, &v, &n) == -1)
+		return -1;
+	/* Delivery state survives a crash of the process at every step in
+	 * WAL mode without an fsync per recipient; a power cut may at worst
+	 * send a copy twice, never lose one (see outq.h). */
+	(void)db_exec(s->db, "PRAGMA synchronous=NORMAL", "");
+	if (s->egress->ops->send_many != NULL)
+		rc = outq_send_batch(s, v, n);
+	else
+		rc = outq_send_each(s, v, n);
+	(void)db_exec(s->db, "PRAGMA synchronous=FULL", "");
+	queue_free(v, n);
+	return rc;
 }

@@ -9,15 +9,19 @@
  * (L+bounces-TOKEN@D) so a bounce names its delivery; replies go out with
  * the null sender.  A temporary failure is retried with exponential
  * backoff (1 minute doubling, at most 4 hours) until the delivery is
- * older than OUTQ_LIFETIME, then it fails for good.  Returns the number
- * sent, or -1 on a database error.
+ * older than the configured retry_days, then it fails for good and the
+ * list's coordinators are told.  A transport that can take many messages
+ * at once (send_many: parallel connections, batched RCPTs) gets the whole
+ * due batch; each recipient's state is still committed as soon as the
+ * relay answers for it.  Delivery-state commits run with SQLite's
+ * synchronous=NORMAL: in WAL mode they survive any crash of the process;
+ * only a power cut could lose the last ones, and then a copy is sent
+ * twice, never lost.  Returns the number sent, or -1 on a database error.
  */
 #ifndef METODIST_OUTQ_H
 #define METODIST_OUTQ_H
 
 #include <stddef.h>
-
-#define OUTQ_LIFETIME	(5 * 24 * 3600)
 
 struct site;
 

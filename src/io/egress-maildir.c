@@ -94,5 +94,5 @@ maildir_close(struct egress *e)
 }
 
 const struct egress_ops egress_maildir_ops = {
-	"maildir", maildir_open, maildir_send, maildir_close
+	"maildir", maildir_open, maildir_send, NULL, maildir_close
 };

@@ -30,11 +30,23 @@ struct egress_msg {
 
 struct egress;
 
+/* Told once per message of a send_many() call, as soon as its fate is
+ * known (the relay's reply to its RCPT, or after DATA). */
+typedef void (*egress_done_fn)(void *arg, size_t index,
+    enum egress_result, const char *err);
+
 struct egress_ops {
 	const char	*name;
 	int		(*open)(struct egress *);
 	enum egress_result (*send)(struct egress *, const struct egress_msg *,
 			    char *err, size_t errsz);
+	/*
+	 * Optional: hand over n messages at once, over parallel connections
+	 * or several RCPTs per transaction, calling done for each.  Returns
+	 * when every message has been reported.
+	 */
+	void		(*send_many)(struct egress *, const struct egress_msg *,
+			    size_t n, egress_done_fn done, void *arg);
 	void		(*close)(struct egress *);
 };
 
