@@ -650,7 +650,8 @@ config_dispatch(struct config_load *l, const struct config_key *keys,
 			continue;
 		section_known = 1;
 		if (strcmp(keys[i].key, key) == 0) {
-			l->seen |= 1u << i;
+			if (i < 32)
+				l->seen |= 1u << i;
 			return keys[i].set(l, value);
 		}
 	}

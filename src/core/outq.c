@@ -142,6 +142,7 @@ outq_send_one(struct site *s, struct outq_cache *c, const struct delivery *d)
 		return outq_record(s, d, EGRESS_TEMP, "message file unreadable");
 	}
 	env = outq_envelope(s, d);
+	msg.id = d->token;
 	msg.envelope_from = env;
 	msg.recipient = d->recipient;
 	msg.data = c->data;
@@ -249,6 +250,7 @@ outq_batch_claim(struct site *s, struct delivery *v, size_t n,
 			continue;	/* the lease runs out; retried then */
 		}
 		b->claimed[b->n] = &v[i];
+		b->msgs[b->n].id = v[i].token;
 		b->msgs[b->n].envelope_from = outq_envelope(s, &v[i]);
 		b->msgs[b->n].recipient = v[i].recipient;
 		b->msgs[b->n].data = c->data;
@@ -288,6 +290,9 @@ outq_run(struct site *s, size_t max)
 	size_t		 n;
 	int		 rc;
 
+	if ((rc = queue_release_orphans(s->db, time(NULL))) > 0)
+		log_info("outq: %d deliveries of a runner that died are due "
+		    "again", rc);
 	if (queue_due(s->db, time(NULL), max, &v, &n) == -1)
 		return -1;
 	/* Delivery state survives a crash of the process at every step in

@@ -5,7 +5,8 @@
  * a time, and commits that recipient's new state right after the
  * transport answers.  Each delivery is claimed with a lease before it is
  * sent, so concurrent runners (several deliver processes, the daemon)
- * never send one twice.  Posts go out with a VERP return path
+ * never send one twice; the leases of a runner that died are freed at
+ * the next run.  Posts go out with a VERP return path
  * (L+bounces-TOKEN@D) so a bounce names its delivery; replies go out with
  * the null sender.  A temporary failure is retried with exponential
  * backoff (1 minute doubling, at most 4 hours) until the delivery is

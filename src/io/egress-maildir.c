@@ -2,7 +2,8 @@
  * egress-maildir: the default transport, a local maildir outbox.
  *
  * Contract: each delivery becomes one file in OUTBOX/new/, named as
- * maildir readers expect (time.unique.host), starting with the envelope as
+ * maildir readers expect (unique.host, the unique part being the
+ * delivery's own id, so that a resend is idempotent), starting with the envelope as
  * Return-Path and Delivered-To fields, as a local delivery agent writes
  * them, then the message.  The file is written in tmp/, fsynced and
  * renamed, so a reader never sees half a message.
@@ -58,22 +59,29 @@ maildir_open(struct egress *e)
 }
 
 static enum egress_result
-maildir_send(struct egress *e, const struct egress_msg *msg, char *err,
-    size_t errsz)
+maildir_write(struct egress *e, const struct egress_msg *msg, char *err,
+    size_t errsz, int dirsync)
 {
 	struct maildir_state	*m = e->state;
 	struct buf		 b;
 	char			 tok[17], *dst;
 	int			 rc, saved;
 
-	rnd_hex(tok, 8);
-	dst = xasprintf("%s/%lld.M%sP%d.%s", m->new, (long long)time(NULL),
-	    tok, (int)getpid(), m->host);
+	/* Named by the delivery: a copy resent after a crash replaces the
+	 * first one instead of doubling it. */
+	if (msg->id != NULL)
+		dst = xasprintf("%s/%s.metodist.%s", m->new, msg->id, m->host);
+	else {
+		rnd_hex(tok, 8);
+		dst = xasprintf("%s/%lld.M%sP%d.%s", m->new,
+		    (long long)time(NULL), tok, (int)getpid(), m->host);
+	}
 	buf_init(&b);
 	buf_addf(&b, "Return-Path: <%s>\nDelivered-To: %s\n",
 	    msg->envelope_from, msg->recipient);
 	buf_add(&b, msg->data, msg->len);
-	rc = atomicfile_write(m->tmp, dst, b.data, b.len);
+	rc = dirsync ? atomicfile_write(m->tmp, dst, b.data, b.len) :
+	    atomicfile_write_nodirsync(m->tmp, dst, b.data, b.len);
 	saved = errno;
 	buf_free(&b);
 	free(dst);
@@ -81,6 +89,47 @@ maildir_send(struct egress *e, const struct egress_msg *msg, char *err,
 		return EGRESS_OK;
 	snprintf(err, errsz, "maildir write: %s", strerror(saved));
 	return EGRESS_TEMP;
+}
+
+static enum egress_result
+maildir_send(struct egress *e, const struct egress_msg *msg, char *err,
+    size_t errsz)
+{
+	return maildir_write(e, msg, err, errsz, 1);
+}
+
+/*
+ * Many at once: each file is written and fsynced, then the directory is
+ * fsynced once for all of them before any is reported delivered.
+ */
+static void
+maildir_send_many(struct egress *e, const struct egress_msg *msgs, size_t n,
+    egress_done_fn done, void *arg)
+{
+	struct maildir_state	*m = e->state;
+	enum egress_result	*r;
+	char			(*err)[256], *inside;
+	size_t			 i;
+	int			 synced;
+
+	r = xreallocarray(NULL, n, sizeof *r);
+	err = xreallocarray(NULL, n, sizeof *err);
+	for (i = 0; i < n; i++) {
+		err[i][0] = '\0';
+		r[i] = maildir_write(e, &msgs[i], err[i], sizeof err[i], 0);
+	}
+	inside = xasprintf("%s/.", m->new);	/* its directory is new/ */
+	synced = atomicfile_sync_dir(inside) == 0;
+	free(inside);
+	for (i = 0; i < n; i++) {
+		if (r[i] == EGRESS_OK && !synced) {
+			r[i] = EGRESS_TEMP;
+			snprintf(err[i], sizeof err[i], "maildir: cannot sync");
+		}
+		done(arg, i, r[i], err[i]);
+	}
+	free(r);
+	free(err);
 }
 
 static void
@@ -94,5 +143,6 @@ maildir_close(struct egress *e)
 }
 
 const struct egress_ops egress_maildir_ops = {
-	"maildir", maildir_open, maildir_send, NULL, maildir_close
+	"maildir", maildir_open, maildir_send, maildir_send_many,
+	maildir_close
 };

@@ -22,6 +22,8 @@ enum egress_result {
 };
 
 struct egress_msg {
+	const char	*id;		/* unique per delivery: a transport may
+					 * use it to make a resend idempotent */
 	const char	*envelope_from;	/* "" for the null sender */
 	const char	*recipient;
 	const char	*data;
@@ -57,6 +59,7 @@ struct egress {
 };
 
 extern const struct egress_ops egress_maildir_ops;
+extern const struct egress_ops egress_smtp_ops;
 
 /* The transport the configuration names, opened; NULL on failure. */
 struct egress	*egress_open(const struct config *);

@@ -3,7 +3,11 @@
  */
 #include <config.h>
 
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "store/db.h"
@@ -100,11 +104,46 @@ queue_free(struct delivery *v, size_t n)
 int
 queue_claim(sqlite3 *db, int64_t id, time_t now, time_t lease)
 {
-	if (db_exec(db, "UPDATE deliveries SET next_attempt = ?2 WHERE id = ?1 "
-	    "AND state = 'pending' AND next_attempt <= ?3", "iii", id,
-	    (int64_t)(now + lease), (int64_t)now) == -1)
+	if (db_exec(db, "UPDATE deliveries SET next_attempt = ?2, claimed_by = "
+	    "?4 WHERE id = ?1 AND state = 'pending' AND next_attempt <= ?3",
+	    "iiii", id, (int64_t)(now + lease), (int64_t)now,
+	    (int64_t)getpid()) == -1)
 		return -1;
 	return sqlite3_changes(db) > 0;
+}
+
+static int
+queue_pid_alive(int64_t pid)
+{
+	if (pid <= 0 || pid > INT32_MAX)
+		return 0;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+int
+queue_release_orphans(sqlite3 *db, time_t now)
+{
+	sqlite3_stmt	*st;
+	int64_t		 pid;
+	int		 rc, freed = 0;
+
+	st = db_stmt(db, "SELECT DISTINCT claimed_by FROM deliveries WHERE "
+	    "state = 'pending' AND claimed_by IS NOT NULL AND next_attempt > "
+	    "?1", "i", (int64_t)now);
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pid = sqlite3_column_int64(st, 0);
+		if (pid == (int64_t)getpid() || queue_pid_alive(pid))
+			continue;
+		if (db_exec(db, "UPDATE deliveries SET next_attempt = ?2, "
+		    "claimed_by = NULL WHERE state = 'pending' AND claimed_by = "
+		    "?1", "ii", pid, (int64_t)now) == -1)
+			break;
+		freed += sqlite3_changes(db);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? freed : -1;
 }
 
 int

@@ -45,6 +45,12 @@ void	queue_free(struct delivery *, size_t n);
  * another runner, -1 error.
  */
 int	queue_claim(sqlite3 *, int64_t delivery_id, time_t now, time_t lease);
+/*
+ * Free the leases of runners that died (a crash, kill -9): pending
+ * deliveries claimed by a process that no longer exists become due now.
+ * Returns how many were freed, or -1.
+ */
+int	queue_release_orphans(sqlite3 *, time_t now);
 int	queue_mark_sent(sqlite3 *, int64_t delivery_id);
 int	queue_mark_deferred(sqlite3 *, int64_t delivery_id, time_t next,
 	    const char *error);

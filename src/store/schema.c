@@ -135,6 +135,9 @@ static const char *const schema_steps[] = {
 	"ALTER TABLE held ADD COLUMN kind TEXT NOT NULL DEFAULT 'post'"
 	"  CHECK (kind IN ('post','subscription'));"
 	"ALTER TABLE held ADD COLUMN expires INTEGER;",
+
+	/* 4: which process holds a delivery's lease, to free it if it died. */
+	"ALTER TABLE deliveries ADD COLUMN claimed_by INTEGER;",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))

@@ -61,6 +61,15 @@ int
 atomicfile_write(const char *tmpdir, const char *dstpath, const void *data,
     size_t len)
 {
+	if (atomicfile_write_nodirsync(tmpdir, dstpath, data, len) == -1)
+		return -1;
+	return atomicfile_sync_dir(dstpath);
+}
+
+int
+atomicfile_write_nodirsync(const char *tmpdir, const char *dstpath,
+    const void *data, size_t len)
+{
 	char	 tmppath[4096], tok[17];
 	int	 fd, saved;
 
@@ -86,7 +95,7 @@ atomicfile_write(const char *tmpdir, const char *dstpath, const void *data,
 		saved = errno;
 		goto fail;
 	}
-	return atomicfile_sync_dir(dstpath);
+	return 0;
 fail:
 	unlink(tmppath);
 	errno = saved;

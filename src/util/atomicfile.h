@@ -14,6 +14,10 @@
 
 int	atomicfile_write(const char *tmpdir, const char *dstpath,
 	    const void *data, size_t len);
+/* The same without the final fsync of the destination directory, for a
+ * caller that writes many files and syncs the directory once after. */
+int	atomicfile_write_nodirsync(const char *tmpdir, const char *dstpath,
+	    const void *data, size_t len);
 /* Write all of len bytes to fd, retrying on EINTR; 0 or -1 with errno. */
 int	atomicfile_write_all(int fd, const void *data, size_t len);
 /* fsync the directory that holds path. */
