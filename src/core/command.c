@@ -1,1 +1,492 @@
-/* placeholder */
+/*
+ * command: see command.h.
+ *
+ * Three patterns are compiled once: the command grammar, the Subject
+ * prefixes ("Re:", "[Математика]" ...) and the lines where the letter the
+ * sender answered begins (or where nothing more of theirs follows).  The
+ * grammar names one group after each command of the table, so adding a
+ * command is adding its file, its entry below and its alternative here.
+ */
+#include <config.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/command.h"
+#include "core/reply.h"
+#include "core/site.h"
+#include "render/template.h"
+#include "util/log.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+
+const struct command_entry *const command_table[] = {
+	&cmd_subscribe_entry,
+	&cmd_unsubscribe_entry,
+	&cmd_confirm_entry,
+	&cmd_set_entry,
+	&cmd_help_entry,
+	&cmd_lists_entry,
+	&cmd_which_entry,
+	&cmd_who_entry,
+	&cmd_end_entry,
+};
+const size_t command_table_len = sizeof command_table /
+    sizeof command_table[0];
+
+#define MODE	"(?:(?<digest>digest|дайджест)" \
+		"|(?<nomail>no-?mail|без\\s+писем|без\\s+рассылки)" \
+		"|(?<normal>normal|обычн(?:ый|ая|ое|о)))"
+#define LIST	"(?<list>[a-z0-9][a-z0-9_-]{0,63})" \
+		"(?:@(?<domain>[^\\s@]{1,255}))?"
+
+static const char command_grammar_src[] =
+    "^\\s*(?:"
+    "(?<subscribe>subscribe|join|подписаться|подписка)"
+	"(?:\\s+" MODE ")?(?:\\s+" LIST ")?(?:\\s+" MODE ")?"
+    "|(?<unsubscribe>unsubscribe|leave|отписаться|отписка)"
+	"(?:\\s+" LIST ")?"
+    "|(?<confirm>confirm|подтвердить|подтверждаю)"
+	"\\s+(?<token>[a-z0-9_-]{1,64})(?:\\s+[-—–:(].*)?"
+    "|(?<set>set|режим)(?:\\s+" LIST ")?\\s+" MODE "(?:\\s+" LIST ")?"
+    "|(?<help>help|помощь|справка)(?:\\s+" LIST ")?"
+    "|(?<lists>lists|списки|все\\s+списки)"
+    "|(?<which>which|мои|мои\\s+списки)"
+    "|(?<who>who|участники)(?:\\s+" LIST ")?"
+    "|(?<end>end|stop|конец|стоп)"
+    "|(?<bare>" MODE ")"
+    ")\\s*[.!]?$";
+
+/* Matched anchored at each place, one prefix at a time. */
+static const char command_prefix_src[] =
+    "\\s*(?:(?:re|fwd?|fw|aw|wg|ответ|отв|пересл)"
+    "\\s*(?:\\[\\d{1,4}\\]|\\(\\d{1,4}\\)|\\^\\d{1,4})?\\s*:"
+    "|\\[[^\\]]{0,100}\\])\\s*";
+
+/* Applied to a trimmed body line: (?<stop>) ends the reading,
+ * (?<skip>) is a line that is neither a command nor unknown. */
+static const char command_boundary_src[] =
+    "^(?:(?<stop>--"
+    "|-{2,}\\s*(?:original\\s+message|forwarded\\s+message"
+	"|исходное\\s+сообщение|пересылаемое\\s+сообщение"
+	"|перенаправленное\\s+сообщение)\\s*-{2,}"
+    "|_{5,}"
+    "|begin\\s+forwarded\\s+message:"
+    "|(?:sent\\s+from\\s+|отправлено\\s+(?:с|со|из)\\s+).*"
+    "|(?:from|от)\\s*:\\s.*"
+    "|.*(?:wrote|пишет|написал|написала|написал\\(а\\)):"
+    "|.*@.*:"
+    "|(?:с\\s+уважением|best\\s+regards|kind\\s+regards|regards)\\b.*)"
+    "|(?<skip>\\s*(?:(?:здравствуйте|добрый\\s+(?:день|вечер)"
+	"|доброе\\s+утро|привет|hello|hi|dear\\b[^:]*|спасибо|благодарю"
+	"|thanks?(?:\\s+you)?|да|yes|ok|ок|подтверждаю|confirmed"
+	"|согласна?)[\\s,.!]*)*))$";
+
+struct command_grammar {
+	pcre2_code	*command;
+	pcre2_code	*prefix;
+	pcre2_code	*boundary;
+};
+
+static pcre2_code *
+command_compile(const char *src, uint32_t extra)
+{
+	pcre2_code	*code;
+	PCRE2_SIZE	 off;
+	PCRE2_UCHAR	 msg[160];
+	int		 err;
+
+	code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | extra, &err, &off, NULL);
+	if (code == NULL) {
+		pcre2_get_error_message(err, msg, sizeof msg);
+		fatalx("command: grammar at %zu: %s", (size_t)off,
+		    (const char *)msg);
+	}
+	return code;
+}
+
+static const struct command_grammar *
+command_grammar(void)
+{
+	static struct command_grammar	g;
+
+	if (g.command == NULL) {
+		g.command = command_compile(command_grammar_src,
+		    PCRE2_DUPNAMES);
+		g.prefix = command_compile(command_prefix_src, 0);
+		g.boundary = command_compile(command_boundary_src, 0);
+	}
+	return &g;
+}
+
+const struct command_entry *
+command_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < command_table_len; i++)
+		if (strcmp(command_table[i]->name, name) == 0)
+			return command_table[i];
+	return NULL;
+}
+
+static int
+command_group_set(pcre2_match_data *md, const char *name)
+{
+	PCRE2_SIZE	len;
+
+	return pcre2_substring_length_byname(md, (PCRE2_SPTR)name, &len) == 0;
+}
+
+/* The group's text in lower case ASCII, or NULL when it did not match. */
+static char *
+command_group(pcre2_match_data *md, const char *name)
+{
+	PCRE2_UCHAR	*v;
+	PCRE2_SIZE	 len;
+	char		*s;
+
+	if (pcre2_substring_get_byname(md, (PCRE2_SPTR)name, &v, &len) != 0)
+		return NULL;
+	s = xstrndup((const char *)v, len);
+	pcre2_substring_free(v);
+	str_lower_ascii(s);
+	return s;
+}
+
+static char *
+command_group_mode(pcre2_match_data *md)
+{
+	static const char *const modes[] = { "digest", "nomail", "normal" };
+	size_t	i;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		if (command_group_set(md, modes[i]))
+			return xstrdup(modes[i]);
+	return NULL;
+}
+
+static int
+command_fill(pcre2_match_data *md, struct command *c)
+{
+	size_t	i;
+
+	c->mode = command_group_mode(md);
+	if (command_group_set(md, "bare"))
+		return 2;
+	for (i = 0; i < command_table_len; i++)
+		if (command_group_set(md, command_table[i]->name))
+			c->entry = command_table[i];
+	if (c->entry == NULL)
+		return 0;
+	c->token = command_group(md, "token");
+	c->list = command_group(md, "list");
+	c->list_domain = command_group(md, "domain");
+	return 1;
+}
+
+int
+command_parse(const char *line, struct command *c)
+{
+	const struct command_grammar	*g = command_grammar();
+	pcre2_match_data		*md;
+	size_t				 len = strlen(line);
+	int				 rc = 0;
+
+	memset(c, 0, sizeof *c);
+	c->line = xstrdup(line);
+	if (len == 0 || len > COMMAND_LINE_MAX)
+		return 0;
+	md = pcre2_match_data_create_from_pattern(g->command, NULL);
+	if (pcre2_match(g->command, (PCRE2_SPTR)line, len, 0, 0, md,
+	    NULL) > 0)
+		rc = command_fill(md, c);
+	pcre2_match_data_free(md);
+	return rc;
+}
+
+void
+command_free(struct command *c)
+{
+	free(c->mode);
+	free(c->token);
+	free(c->list);
+	free(c->list_domain);
+	free(c->line);
+	memset(c, 0, sizeof *c);
+}
+
+char *
+command_subject_strip(const char *subject)
+{
+	const struct command_grammar	*g = command_grammar();
+	pcre2_match_data		*md;
+	PCRE2_SIZE			*ov;
+	size_t				 off = 0, len = strlen(subject);
+	char				*s;
+
+	md = pcre2_match_data_create_from_pattern(g->prefix, NULL);
+	while (off < len && pcre2_match(g->prefix, (PCRE2_SPTR)subject, len,
+	    off, PCRE2_ANCHORED, md, NULL) > 0) {
+		ov = pcre2_get_ovector_pointer(md);
+		if (ov[1] <= off)
+			break;
+		off = ov[1];
+	}
+	pcre2_match_data_free(md);
+	s = xstrdup(subject + off);
+	return str_trim(s);
+}
+
+static int
+command_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+command_repeats(const struct command_list *cl, const struct command *c)
+{
+	size_t	i;
+
+	if (c->entry == NULL)
+		return 0;
+	for (i = 0; i < cl->n; i++)
+		if (cl->v[i].entry == c->entry &&
+		    command_same(cl->v[i].mode, c->mode) &&
+		    command_same(cl->v[i].token, c->token) &&
+		    command_same(cl->v[i].list, c->list) &&
+		    command_same(cl->v[i].list_domain, c->list_domain))
+			return 1;
+	return 0;
+}
+
+void
+command_list_add(struct command_list *cl, struct command *c)
+{
+	if (cl->n >= COMMAND_MAX || command_repeats(cl, c)) {
+		command_free(c);
+		return;
+	}
+	cl->v = xreallocarray(cl->v, cl->n + 1, sizeof *cl->v);
+	cl->v[cl->n++] = *c;
+	memset(c, 0, sizeof *c);
+}
+
+void
+command_list_free(struct command_list *cl)
+{
+	size_t	i;
+
+	for (i = 0; i < cl->n; i++)
+		command_free(&cl->v[i]);
+	free(cl->v);
+	memset(cl, 0, sizeof *cl);
+}
+
+/* -1 the reading stops here, 1 the line is nothing, 0 read it. */
+static int
+command_boundary(const char *line)
+{
+	const struct command_grammar	*g = command_grammar();
+	pcre2_match_data		*md;
+	int				 rc = 0;
+
+	if (*line == '\0' || *line == '>' || *line == '|')
+		return 1;
+	md = pcre2_match_data_create_from_pattern(g->boundary, NULL);
+	if (pcre2_match(g->boundary, (PCRE2_SPTR)line, strlen(line), 0, 0,
+	    md, NULL) > 0)
+		rc = command_group_set(md, "stop") ? -1 : 1;
+	pcre2_match_data_free(md);
+	return rc;
+}
+
+/* A copy of a line not understood, cut to COMMAND_LINE_MAX bytes at a
+ * character boundary, for the summary. */
+static char *
+command_clip(const char *line)
+{
+	size_t	len = strlen(line);
+
+	if (len <= COMMAND_LINE_MAX)
+		return xstrdup(line);
+	len = COMMAND_LINE_MAX;
+	while (len > 0 && ((unsigned char)line[len] & 0xc0) == 0x80)
+		len--;
+	return xasprintf("%.*s...", (int)len, line);
+}
+
+/* One body line: 0 read on, -1 stop reading. */
+static int
+command_body_line(const char *line, size_t max_unknown,
+    struct command_list *cl)
+{
+	struct command	c;
+	int		rc, stop;
+
+	if ((rc = command_boundary(line)) != 0)
+		return rc == -1 ? -1 : 0;
+	if (command_parse(line, &c) != 1) {
+		command_free(&c);
+		c.line = command_clip(line);
+		cl->unknown++;
+		command_list_add(cl, &c);
+		if (max_unknown > 0 && cl->unknown >= max_unknown) {
+			cl->too_many_unknown = 1;
+			return -1;
+		}
+		return 0;
+	}
+	stop = (c.entry->flags & COMMAND_STOP) != 0;
+	command_list_add(cl, &c);
+	return stop || cl->n >= COMMAND_MAX ? -1 : 0;
+}
+
+static void
+command_extract_body(const char *text, size_t max_unknown,
+    struct command_list *cl)
+{
+	const char	*p = text, *nl;
+	char		*line;
+	size_t		 nlines = 0;
+	int		 rc;
+
+	while (*p != '\0' && nlines++ < COMMAND_MAX_LINES) {
+		nl = strchr(p, '\n');
+		line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		rc = command_body_line(str_trim(line), max_unknown, cl);
+		free(line);
+		if (rc == -1 || nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+void
+command_extract(const struct message *m, size_t max_unknown,
+    struct command_list *cl)
+{
+	struct command	 c;
+	char		*subject;
+	int		 stop = 0;
+
+	memset(cl, 0, sizeof *cl);
+	subject = command_subject_strip(m->subject ? m->subject : "");
+	if (command_parse(subject, &c) == 1) {
+		stop = (c.entry->flags & COMMAND_STOP) != 0;
+		command_list_add(cl, &c);
+	}
+	command_free(&c);
+	free(subject);
+	if (!stop && m->text != NULL)
+		command_extract_body(m->text, max_unknown, cl);
+}
+
+int
+command_is_en(const struct command_ctx *ctx)
+{
+	return strcmp(ctx->lang, "en") == 0;
+}
+
+void
+command_result(struct command_ctx *ctx, const struct command *c,
+    const char *text)
+{
+	if (c != NULL && c->line != NULL)
+		buf_addf(ctx->results, "> %s\n", c->line);
+	buf_addf(ctx->results, "%s\n\n", text);
+}
+
+const char *
+command_mode_name(const char *lang, const char *mode)
+{
+	int	en = strcmp(lang, "en") == 0;
+
+	if (mode == NULL || strcmp(mode, "normal") == 0 || *mode == '\0')
+		return en ? "every post as it comes" : "каждое письмо сразу";
+	if (strcmp(mode, "digest") == 0)
+		return en ? "digest" : "дайджест";
+	return en ? "no mail" : "без писем";
+}
+
+int
+command_letter(struct command_ctx *ctx, const struct list_config *l,
+    const char *to, const char *template, const struct template_var *v,
+    size_t nv, const char *reply_to)
+{
+	struct reply	r;
+	int		rc;
+
+	memset(&r, 0, sizeof r);
+	r.template = template;
+	r.list = l;
+	r.to = to;
+	r.orig = ctx->msg;
+	r.vars = v;
+	r.nvars = nv;
+	r.reply_to = reply_to;
+	if ((rc = reply_send(ctx->site, &r)) == 0)
+		ctx->answered++;
+	return rc;
+}
+
+const struct list_config *
+command_list_by_id(struct site *s, int64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < s->cfg->nlists; i++)
+		if (site_list_id(s, &s->cfg->lists[i]) == id)
+			return &s->cfg->lists[i];
+	return NULL;
+}
+
+#define COMMAND_RENDER_VARS	24
+
+char *
+command_render(struct command_ctx *ctx, const struct list_config *l,
+    const char *lang, const char *name, const struct template_var *extra,
+    size_t nextra)
+{
+	const struct config	*cfg = ctx->site->cfg;
+	struct template_var	 v[COMMAND_RENDER_VARS];
+	struct template_text	 t;
+	char			*a[6], *body = NULL;
+	size_t			 n = 0, i;
+
+	a[0] = xasprintf("%s@%s", cfg->site_address, cfg->domain);
+	a[1] = l ? site_list_address(cfg, l, "") : xstrdup(a[0]);
+	a[2] = l ? site_list_address(cfg, l, "-request") : xstrdup(a[0]);
+	a[3] = l ? site_list_address(cfg, l, "-owner") : xstrdup("");
+	a[4] = l ? site_list_address(cfg, l, "+subscribe") : xstrdup(a[0]);
+	a[5] = l ? site_list_address(cfg, l, "+unsubscribe") : xstrdup(a[0]);
+	v[n++] = (struct template_var){ "site_address", a[0] };
+	v[n++] = (struct template_var){ "list_address", a[1] };
+	v[n++] = (struct template_var){ "request_address", a[2] };
+	v[n++] = (struct template_var){ "owner_address", a[3] };
+	v[n++] = (struct template_var){ "subscribe_address", a[4] };
+	v[n++] = (struct template_var){ "unsubscribe_address", a[5] };
+	v[n++] = (struct template_var){ "list_title", l ? l->title : "" };
+	v[n++] = (struct template_var){ "list_name", l ? l->name : "" };
+	v[n++] = (struct template_var){ "list_description",
+	    l ? l->description : "" };
+	v[n++] = (struct template_var){ "site_name", cfg->site_name };
+	v[n++] = (struct template_var){ "sender", ctx->sender };
+	for (i = 0; i < nextra && n < COMMAND_RENDER_VARS; i++)
+		v[n++] = extra[i];
+	if (template_render(cfg->templates_dir, lang, name, v, n, &t) == 0) {
+		body = xstrdup(t.body);
+		template_text_free(&t);
+	}
+	for (i = 0; i < 6; i++)
+		free(a[i]);
+	return body;
+}

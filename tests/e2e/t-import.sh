@@ -87,6 +87,28 @@ is "$(e2e_outbox_count)" 10 "re-import: nothing new in the outbox"
 is "$(e2e_metodist members list math | grep -c .)" 2 \
 	"re-import: math still has two members"
 
+# --- invitations: a plain reply accepts ------------------------------------
+csv2=$E2E_TMP/teachers-utf8.csv
+cp "$E2E_SRCDIR/tests/data/registry/teachers-utf8.csv" "$csv2" && chmod 644 "$csv2"
+e2e_outbox_clear
+run_import --invite "$csv2"
+is "$rc" 0 "invite import: exit 0"
+inv=i.kovaleva@school16.example.net
+f=$(e2e_outbox_for "$inv" | sed -n 1p)
+rt=$(e2e_addr "$(e2e_header "$f" Reply-To)")
+like "$rt" "^chemistry\+confirm-[0-9a-f]{32}@$E2E_DOMAIN\$" \
+	"invitation: Reply-To is the list's confirm address with a token"
+is "$(member_of chemistry "$inv")" 0 "invitation: not a member before replying"
+e2e_outbox_clear
+printf 'From: %s\nTo: %s\nSubject: Re: %s\nMessage-ID: <inv-%s@school16.example.net>\n\nДа, хочу участвовать.\n\n> приглашение\n' \
+	"$inv" "$rt" "$(e2e_header "$f" Subject)" "$$" >"$E2E_TMP/reply"
+chmod 644 "$E2E_TMP/reply"
+runuser -u "$E2E_USER" -- "$METODIST" -c "$E2E_CONF" deliver -f "$inv" "$rt" \
+	<"$E2E_TMP/reply" >/dev/null 2>&1
+is "$?" 0 "invitation reply: deliver exits 0"
+is "$(member_of chemistry "$inv")" 1 "invitation accepted by a plain reply: a member now"
+is "$(e2e_outbox_count_for "$inv")" 1 "invitation accepted: one welcome"
+
 # --- usage ---------------------------------------------------------------
 run_import --subscribe --invite "$csv"
 is "$rc" 64 "--subscribe with --invite: exit 64 (EX_USAGE)"
