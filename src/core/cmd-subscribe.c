@@ -83,6 +83,20 @@ cmd_subscribe_exec(struct command_ctx *ctx, const struct command *c)
 	    ctx->sender, ctx->site->cfg->local_part_ci)) == -1)
 		return -1;
 	if (member) {
+		/* The member writes from that mailbox: it works again. */
+		switch (member_enable(ctx->site->db, site_list_id(ctx->site, l),
+		    ctx->sender, ctx->site->cfg->local_part_ci)) {
+		case -1:
+			return -1;
+		case 1:
+			text = xasprintf(COMMAND_TEXT(ctx, "Доставка писем "
+			    "списка «%s» на адрес %s возобновлена.", "Delivery "
+			    "of \"%s\" to %s is resumed."), l->title,
+			    ctx->sender);
+			command_result(ctx, c, text);
+			free(text);
+			return 0;
+		}
 		text = xasprintf(COMMAND_TEXT(ctx, "Адрес %s уже участник "
 		    "списка «%s». Способ получения писем меняет команда "
 		    "«режим дайджест|без писем|обычный».", "%s is already a "

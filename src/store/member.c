@@ -93,3 +93,16 @@ member_count(sqlite3 *db, int64_t lid)
 	return db_int(db, 0, "SELECT count(*) FROM members WHERE list_id = ?1",
 	    "i", lid);
 }
+
+int
+member_enable(sqlite3 *db, int64_t lid, const char *addr, int local_ci)
+{
+	char	sql[200];
+
+	snprintf(sql, sizeof sql, "UPDATE members SET disabled = NULL, "
+	    "bounce_score = 0, bounce_updated = NULL WHERE list_id = ?1 AND "
+	    "%s AND disabled IS NOT NULL", member_match_sql(local_ci));
+	if (db_exec(db, sql, "it", lid, addr) == -1)
+		return -1;
+	return sqlite3_changes(db) > 0;
+}

@@ -35,5 +35,9 @@ int	member_is(sqlite3 *, int64_t list_id, const char *addr, int local_ci);
 int	member_foreach(sqlite3 *, int64_t list_id, const char *mode,
 	    member_fn, void *arg);
 int64_t	member_count(sqlite3 *, int64_t list_id);
+/* Resume delivery to a member that bounces had disabled, clearing the
+ * score: 1 resumed, 0 was not disabled (or no such member), -1 error. */
+int	member_enable(sqlite3 *, int64_t list_id, const char *addr,
+	    int local_ci);
 
 #endif

@@ -162,6 +162,17 @@ is "$rc" 0 "next post: deliver exits 0"
 is "$(e2e_outbox_count_for "$m1")" 0 "the disabled member gets no copy"
 is "$(e2e_outbox_count_for "$m2")" 1 "the other member still gets the post"
 
+# The member answers the probe from the mailbox that works again.
+e2e_outbox_clear
+printf 'From: %s\nTo: %s+subscribe@%s\nSubject: Re: probe\nMessage-ID: <bnc-back-%s@school21.example.com>\n\nЯщик снова работает.\n' \
+	"$m1" "$list" "$E2E_DOMAIN" "$$" >"$msg"
+deliver_as "$m1" "$list+subscribe@$E2E_DOMAIN"
+is "$rc" 0 "reply to the probe: deliver exits 0"
+is "$(sql "SELECT count(*) FROM members WHERE address = '$m1' AND disabled IS NULL AND bounce_score = 0")" 1 \
+	"replying to the probe resumes delivery and clears the score"
+like "$(e2e_body "$(e2e_outbox_for "$m1" | sed -n 1p)")" "возобновлена" \
+	"the member is told delivery is resumed"
+
 # A bounce to the list address itself with the MAILER-DAEMON sender,
 # attributed by the report's recipient.
 e2e_outbox_clear
