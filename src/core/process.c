@@ -85,8 +85,8 @@ process_refuse(struct process_msg *p, enum policy_verdict v, uint64_t limit)
 		r.template = "refuse-nonmember";
 		break;
 	}
-	log_info("process %s: %s refused for %s: %s", p->entry->id,
-	    p->route.list->name, p->author ? p->author : "?",
+	log_info("process: %s refused for %s: %s", p->route.list->name,
+	    p->author ? p->author : "?",
 	    policy_verdict_name(v));
 	return reply_send(p->site, &r) == -1 ? -1 : 0;
 }
@@ -179,8 +179,8 @@ process_dispatch(struct process_msg *p)
 		    p->entry->sender);
 	if ((loop = loop_reason(p->site->cfg, p->msg, p->entry->sender)) !=
 	    NULL) {
-		log_info("process %s: dropped: %s (from %s to %s)",
-		    p->entry->id, loop, p->entry->sender, p->entry->recipient);
+		log_info("process: dropped: %s (from %s to %s)", loop,
+		    p->entry->sender, p->entry->recipient);
 		return 0;
 	}
 	switch (p->route.action) {
@@ -216,7 +216,7 @@ process_loaded(struct site *s, const struct spool_entry *e)
 	p.site = s;
 	p.entry = e;
 	if (route_address(s->cfg, e->recipient, &p.route) == -1) {
-		log_warnx("process %s: %s: %s; dropped", e->id, e->recipient,
+		log_warnx("process: %s: %s; dropped", e->recipient,
 		    p.route.reason);
 		return process_record(s, e->id, "unrouted") == -1 ?
 		    PROCESS_TEMP : PROCESS_DONE;
@@ -234,25 +234,39 @@ process_loaded(struct site *s, const struct spool_entry *e)
 	return rc == -1 ? PROCESS_TEMP : PROCESS_DONE;
 }
 
+static enum process_result process_claimed(struct site *, const char *,
+		    const char *);
+
 enum process_result
 process_spool_entry(struct site *s, const char *id)
 {
-	struct spool_entry	 e;
 	enum process_result	 r;
 	const char		*dir = s->cfg->spool_dir;
 	int			 rc;
 
 	if ((rc = spool_claim(dir, id)) != 0)
 		return rc == 1 ? PROCESS_GONE : PROCESS_TEMP;
+	log_set_id(id);
+	r = process_claimed(s, dir, id);
+	log_set_id(NULL);
+	return r;
+}
+
+static enum process_result
+process_claimed(struct site *s, const char *dir, const char *id)
+{
+	struct spool_entry	 e;
+	enum process_result	 r;
+
 	if (spool_load(dir, id, s->cfg->max_message_size, &e) == -1) {
 		if (errno == EFBIG || errno == EINVAL) {
-			log_warnx("process %s: %s; set aside in the spool's "
-			    "bad/", id, errno == EFBIG ? "larger than the "
+			log_warnx("process: %s; set aside in the spool's "
+			    "bad/", errno == EFBIG ? "larger than the "
 			    "site accepts" : "damaged envelope");
 			spool_set_aside(dir, id);
 			return PROCESS_DONE;
 		}
-		log_warn("process %s: cannot load", id);
+		log_warn("process: cannot load");
 		spool_release(dir, id);
 		return PROCESS_TEMP;
 	}
@@ -263,9 +277,9 @@ process_spool_entry(struct site *s, const char *id)
 		r = process_loaded(s, &e);
 	spool_entry_free(&e);
 	if (r == PROCESS_DONE && spool_done(dir, id) == -1)
-		log_warn("process %s: cannot remove from spool", id);
+		log_warn("process: cannot remove from spool");
 	if (r == PROCESS_TEMP && spool_release(dir, id) == -1)
-		log_warn("process %s: cannot put back", id);
+		log_warn("process: cannot put back");
 	return r;
 }
 

@@ -15,6 +15,7 @@
 static const char *log_progname = "metodist";
 static int log_to_syslog;
 static int log_verbose;
+static char log_id[80];
 
 void
 log_init(const char *progname, int to_syslog, int verbose)
@@ -24,6 +25,15 @@ log_init(const char *progname, int to_syslog, int verbose)
 	log_verbose = verbose;
 	if (to_syslog)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+void
+log_set_id(const char *id)
+{
+	if (id == NULL)
+		log_id[0] = '\0';
+	else
+		snprintf(log_id, sizeof log_id, "%s: ", id);
 }
 
 void
@@ -37,7 +47,11 @@ log_vwrite(int prio, const char *suffix, const char *fmt, va_list ap)
 {
 	char	line[2048];
 
-	vsnprintf(line, sizeof line, fmt, ap);
+	size_t	n;
+
+	n = strlen(log_id);
+	memcpy(line, log_id, n + 1);
+	vsnprintf(line + n, sizeof line - n, fmt, ap);
 	if (log_to_syslog) {
 		if (suffix != NULL)
 			syslog(prio, "%s: %s", line, suffix);

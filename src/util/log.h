@@ -13,6 +13,9 @@
 
 void	log_init(const char *progname, int to_syslog, int verbose);
 void	log_set_verbose(int);
+/* While set, every line starts with "ID: " (the message's queue id, so a
+ * message can be followed through the log); NULL clears it. */
+void	log_set_id(const char *id);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
