@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/command.h"
+#include "core/moderate.h"
 #include "core/reply.h"
 #include "core/site.h"
 #include "store/member.h"
@@ -39,21 +40,11 @@ static int
 cmd_subscribe_ask(struct command_ctx *ctx, const struct command *c)
 {
 	const struct list_config	*l = ctx->list;
-	struct template_var		 v[2];
-	struct reply			 r;
 	char				*text;
 
-	v[0] = (struct template_var){ "requester", ctx->sender };
-	v[1] = (struct template_var){ "mode",
-	    command_mode_name(l->language, c->mode) };
-	memset(&r, 0, sizeof r);
-	r.template = "subscribe-request";
-	r.list = l;
-	r.to = ctx->sender;
-	r.vars = v;
-	r.nvars = 2;
-	if (reply_notify(ctx->site, &r, l->coordinators,
-	    l->ncoordinators) == -1)
+	/* Held like a post: the coordinators decide by replying. */
+	if (moderate_hold_subscription(ctx->site, l, ctx->sender, c->mode,
+	    ctx->msg) == -1)
 		return -1;
 	log_info("request: %s: subscription of %s passed to the "
 	    "coordinators", l->name, ctx->sender);

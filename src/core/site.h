@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/config.h"
 
@@ -23,6 +24,7 @@ struct site {
 	struct egress	*egress;
 	char		*queue_dir;	/* composed outbound messages */
 	char		*held_dir;	/* raw posts awaiting a decision */
+	time_t		 last_decay;	/* of bounce scores, by expire */
 };
 
 int	 site_open(struct config *, struct site *, int *transient);
