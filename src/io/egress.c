@@ -13,6 +13,7 @@
 
 static const struct egress_ops *const egress_transports[] = {
 	&egress_maildir_ops,
+	&egress_smtp_ops,
 };
 
 struct egress *
