@@ -15,8 +15,12 @@
 
 static const char *const cli_check_templates[] = {
 	"refuse-nonmember", "refuse-announce", "refuse-size", "held",
-	"held-notify", "rejected", "not-available", "unknown-list",
-	"delivery-expired",
+	"held-notify", "held-expired", "rejected", "not-available",
+	"unknown-list", "delivery-expired", "request-result",
+	"confirm-subscribe", "confirm-unsubscribe", "welcome", "goodbye",
+	"help", "help-site", "lists", "subscribe-request", "mod-result",
+	"mod-already", "bounce-probe", "bounce-disabled", "registry-welcome",
+	"registry-invite",
 };
 
 static void

@@ -800,7 +800,10 @@ moderate_classify(struct moderate_grammar *g, const struct moderate_line *ln)
 		return LINE_QUOTED;
 	if (ln->len <= MODERATE_HEADER_MAX &&
 	    moderate_match(g, g->header, ln->s, ln->len))
-		return LINE_HEADER;
+		/* "-----Original Message-----": what follows is the quoted
+		 * letter, unmarked (Outlook): the reply's own text ends. */
+		return ln->len - i >= 2 && ln->s[i] == '-' &&
+		    ln->s[i + 1] == '-' ? LINE_SIGNATURE : LINE_HEADER;
 	return LINE_TEXT;
 }
 

@@ -27,6 +27,7 @@
 #include "core/config.h"
 #include "core/listmsg.h"
 #include "core/loop.h"
+#include "core/moderate.h"
 #include "core/outq.h"
 #include "core/policy.h"
 #include "core/process.h"
@@ -1062,29 +1063,98 @@ START_TEST(test_template_bad_file)
 END_TEST
 
 /* Every shipped template renders in both languages. */
+/* Every template of one language exists in the other and renders. */
+static void
+template_check_dir(const char *dir, const char *lang, const char *other)
+{
+	struct template_text	 t;
+	struct dirent		*de;
+	char			*path, name[128];
+	DIR			*d;
+	size_t			 len, n = 0;
+
+	path = xasprintf("%s/%s", dir, lang);
+	ck_assert_msg((d = opendir(path)) != NULL, "%s: %s", path,
+	    strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 4 || strcmp(de->d_name + len - 4, ".txt") != 0)
+			continue;
+		ck_assert(len - 4 < sizeof name);
+		memcpy(name, de->d_name, len - 4);
+		name[len - 4] = '\0';
+		ck_assert_msg(template_exists(dir, other, name),
+		    "%s/%s.txt has no %s counterpart", lang, name, other);
+		ck_assert_msg(template_render(dir, lang, name, NULL, 0,
+		    &t) == 0, "%s/%s does not render", lang, name);
+		ck_assert_msg(*t.subject != '\0' && *t.body != '\0',
+		    "%s/%s empty", lang, name);
+		template_text_free(&t);
+		n++;
+	}
+	closedir(d);
+	free(path);
+	ck_assert_msg(n >= 8, "only %zu templates in %s", n, lang);
+}
+
 START_TEST(test_template_shipped)
 {
-	static const char *const names[] = {
-		"held-notify", "held", "not-available", "refuse-announce",
-		"refuse-nonmember", "refuse-size", "rejected", "unknown-list",
-	};
-	static const char *const langs[] = { "ru", "en" };
-	struct template_text	 t;
-	char			*dir;
-	size_t			 i, j;
+	char	*dir;
 
 	dir = xasprintf("%s/templates", testlib_top_srcdir());
-	for (i = 0; i < NELEM(names); i++)
-		for (j = 0; j < NELEM(langs); j++) {
-			ck_assert_msg(template_exists(dir, langs[j], names[i]),
-			    "%s/%s missing", langs[j], names[i]);
-			ck_assert_msg(template_render(dir, langs[j], names[i],
-			    NULL, 0, &t) == 0, "%s/%s", langs[j], names[i]);
-			ck_assert_msg(*t.subject != '\0' && *t.body != '\0',
-			    "%s/%s empty", langs[j], names[i]);
-			template_text_free(&t);
-		}
+	template_check_dir(dir, "ru", "en");
+	template_check_dir(dir, "en", "ru");
 	free(dir);
+}
+END_TEST
+
+struct decision_case {
+	const char		*text;
+	const char		*subject;
+	enum moderate_decision	 want;
+	const char		*reason;	/* for a rejection */
+};
+
+static const struct decision_case decision_cases[] = {
+	{ "Одобрить\n\n> Пост ожидает решения\n", "Re: held", MODERATE_APPROVE,
+	    NULL },
+	{ "ОДОБРЕНО!\n", "", MODERATE_APPROVE, NULL },
+	{ "да\n", "", MODERATE_APPROVE, NULL },
+	{ "Ok, thanks\n", "", MODERATE_APPROVE, NULL },
+	{ "On Mon, 1 Jun 2026, list wrote:\n> held post\n\napprove\n", "",
+	    MODERATE_APPROVE, NULL },
+	{ "Отклонить: не по теме\n> цитата\n", "", MODERATE_REJECT,
+	    "не по теме" },
+	{ "Reject - spam\r\nmore\r\n> q\r\n", "", MODERATE_REJECT,
+	    "spam\nmore" },
+	{ "отклонено\n", "", MODERATE_REJECT, "" },
+	{ "", "Re: Отклонить: реклама", MODERATE_REJECT, "реклама" },
+	{ "Отклонить\nне по теме объединения\n-- \nИ. Петрова\n", "",
+	    MODERATE_REJECT, "не по теме объединения" },
+	{ "УДАЛИТЬ\n", "", MODERATE_DISCARD, NULL },
+	{ "", "Re: удалить", MODERATE_DISCARD, NULL },
+	{ "oko\n", "", MODERATE_NONE, NULL },
+	{ "даже не знаю\n", "", MODERATE_NONE, NULL },
+	{ "Добрый день, одобрить\n", "", MODERATE_NONE, NULL },
+	{ "-----Original Message-----\napprove\n", "", MODERATE_NONE, NULL },
+	{ "-- \nодобрить\n", "", MODERATE_NONE, NULL },
+};
+
+START_TEST(test_moderate_decision)
+{
+	const struct decision_case	*c = &decision_cases[_i];
+	enum moderate_decision		 got;
+	char				*reason = NULL;
+
+	got = moderate_decision_parse(c->text, c->subject, &reason);
+	ck_assert_msg(got == c->want, "case %d: decision %d, want %d", _i,
+	    got, c->want);
+	if (c->want == MODERATE_REJECT) {
+		ck_assert_ptr_nonnull(reason);
+		ck_assert_msg(strcmp(reason, c->reason) == 0,
+		    "case %d: reason '%s', want '%s'", _i, reason, c->reason);
+	}
+	free(reason);
 }
 END_TEST
 
@@ -1439,6 +1509,10 @@ core_suite(void)
 	tcase_add_test(tc, test_template_render);
 	tcase_add_test(tc, test_template_bad_file);
 	tcase_add_test(tc, test_template_shipped);
+
+	tc = testlib_tcase(s, "moderation");
+	tcase_add_loop_test(tc, test_moderate_decision, 0,
+	    (int)NELEM(decision_cases));
 
 	tc = testlib_tcase_tmp(s, "integration");
 	tcase_set_timeout(tc, 60);
