@@ -19,6 +19,7 @@
 #include "util/xmalloc.h"
 
 #define OUTQ_LEASE		600
+#define OUTQ_CHUNK		1000	/* deliveries in memory at once */
 #define OUTQ_MESSAGE_MAX	((size_t)256 * 1024 * 1024)
 
 /* The last message file read, kept while consecutive deliveries share it. */
@@ -43,11 +44,19 @@ outq_load(struct outq_cache *c, const char *path)
 	return 0;
 }
 
+/*
+ * The envelope sender of a copy: per recipient (VERP) by default; in
+ * batched mode one for the whole post, so that many RCPTs share one
+ * transaction (bounces are then told apart by the reports' recipients).
+ */
 static char *
 outq_envelope(const struct site *s, const struct delivery *d)
 {
 	if (d->envelope_from[0] == '\0' || d->list[0] == '\0')
 		return xstrdup(d->envelope_from);
+	if (s->cfg->relay_batch)
+		return xasprintf("%s%cbounces@%s", d->list, s->cfg->delimiter,
+		    s->cfg->bounce_domain);
 	return xasprintf("%s%cbounces-%s@%s", d->list, s->cfg->delimiter,
 	    d->token, s->cfg->bounce_domain);
 }
@@ -283,27 +292,51 @@ outq_send_batch(struct site *s, struct delivery *v, size_t n)
 	return rc == -1 || b.dberror ? -1 : b.sent;
 }
 
+/* One chunk of due deliveries; the number sent, 0 when none was due
+ * (*n says how many were taken), -1 on a database error. */
+static int
+outq_run_chunk(struct site *s, size_t max, size_t *n)
+{
+	struct delivery	*v;
+	int		 rc;
+
+	if (queue_due(s->db, time(NULL), max, &v, n) == -1)
+		return -1;
+	if (*n == 0) {
+		queue_free(v, 0);
+		return 0;
+	}
+	if (s->egress->ops->send_many != NULL)
+		rc = outq_send_batch(s, v, *n);
+	else
+		rc = outq_send_each(s, v, *n);
+	queue_free(v, *n);
+	return rc;
+}
+
 int
 outq_run(struct site *s, size_t max)
 {
-	struct delivery	*v;
-	size_t		 n;
-	int		 rc;
+	size_t	done = 0, n, chunk;
+	int	rc = 0, sent = 0;
 
 	if ((rc = queue_release_orphans(s->db, time(NULL))) > 0)
 		log_info("outq: %d deliveries of a runner that died are due "
 		    "again", rc);
-	if (queue_due(s->db, time(NULL), max, &v, &n) == -1)
-		return -1;
 	/* Delivery state survives a crash of the process at every step in
 	 * WAL mode without an fsync per recipient; a power cut may at worst
 	 * send a copy twice, never lose one (see outq.h). */
 	(void)db_exec(s->db, "PRAGMA synchronous=NORMAL", "");
-	if (s->egress->ops->send_many != NULL)
-		rc = outq_send_batch(s, v, n);
-	else
-		rc = outq_send_each(s, v, n);
+	/* In chunks, so memory stays flat however many members a list has;
+	 * what a chunk took is sent, deferred or leased, so none comes back
+	 * in the next chunk of this run. */
+	do {
+		chunk = max - done < OUTQ_CHUNK ? max - done : OUTQ_CHUNK;
+		if ((rc = outq_run_chunk(s, chunk, &n)) == -1)
+			break;
+		sent += rc;
+		done += n;
+	} while (n == chunk && done < max);
 	(void)db_exec(s->db, "PRAGMA synchronous=FULL", "");
-	queue_free(v, n);
-	return rc;
+	return rc == -1 ? -1 : sent;
 }

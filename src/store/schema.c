@@ -138,6 +138,9 @@ static const char *const schema_steps[] = {
 
 	/* 4: which process holds a delivery's lease, to free it if it died. */
 	"ALTER TABLE deliveries ADD COLUMN claimed_by INTEGER;",
+
+	/* 5: the runner takes pending deliveries in id order, chunk by chunk. */
+	"CREATE INDEX deliveries_pending_id ON deliveries(state, id);",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))
