@@ -126,7 +126,27 @@ address_local_ok(const char *l, size_t n)
 			return 0;
 		if (!quoted && strchr(" \t<>()[]\\,;:\"@", c) != NULL)
 			return 0;
+		/* inside quotes a '"' must be escaped, or the string ended */
+		if (quoted && i > 0 && i < n - 1 && c == '"' &&
+		    l[i - 1] != '\\')
+			return 0;
 	}
+	return 1;
+}
+
+/* "[192.0.2.1]" or "[ipv6:2001:db8::1]": ASCII letters, digits, ':'
+ * and '.' only between the brackets. */
+static int
+address_literal_ok(const char *d, size_t n)
+{
+	size_t	i;
+
+	if (n < 3 || d[n - 1] != ']')
+		return 0;
+	for (i = 1; i < n - 1; i++)
+		if (!((d[i] >= 'a' && d[i] <= 'z') || (d[i] >= '0' &&
+		    d[i] <= '9') || d[i] == ':' || d[i] == '.'))
+			return 0;
 	return 1;
 }
 
@@ -139,7 +159,7 @@ address_domain_ok_ascii(const char *d)
 	    strstr(d, "..") != NULL)
 		return 0;
 	if (d[0] == '[')
-		return d[n - 1] == ']';
+		return address_literal_ok(d, n);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)d[i];
 

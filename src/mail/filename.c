@@ -143,11 +143,17 @@ filename_safe(const char *utf8_name)
 	s = filename_clean(valid);
 	free(valid);
 	filename_trim(s);
-	s = filename_bound(s);
+	if (s[0] == '\0') {
+		free(s);
+		return xstrdup("attachment");
+	}
+	/* Bound last: defusing may lengthen the name, and the cut may leave
+	 * a space or a dot at the end, which the final trim removes. */
+	s = filename_bound(filename_defuse(s));
 	filename_trim(s);
 	if (s[0] == '\0') {
 		free(s);
 		return xstrdup("attachment");
 	}
-	return filename_defuse(s);
+	return s;
 }

@@ -605,6 +605,11 @@ static const struct {
 	{ "<a b@c.example>", NULL },
 	{ "a@b..example", NULL },
 	{ "a@\xff.example", NULL },
+	/* found by fuzzing (tests/data/fuzz-regressions/address-*) */
+	{ "t@[\xff]", NULL },
+	{ "t@[A]", "t@[a]" },
+	{ "<\"a[\"@x b\"@y>", NULL },
+	{ "\"a\\\"b\"@c.example", "\"a\\\"b\"@c.example" },
 };
 
 START_TEST(test_address_normalize)
@@ -678,6 +683,27 @@ START_TEST(test_filename_safe)
 }
 END_TEST
 
+/* Every regression input the fuzzer found: within the bounds, no space
+ * or dot at either end, no path separator. */
+START_TEST(test_filename_regressions)
+{
+	char	*path, *data, *s;
+	size_t	 len;
+
+	path = testlib_srcpath("tests/data/fuzz-regressions/filename-1");
+	data = testlib_read_file(path, &len);
+	s = filename_safe(data);
+	ck_assert_uint_le(strlen(s), FILENAME_MAX_BYTES);
+	ck_assert(str_utf8_valid(s, strlen(s)));
+	ck_assert_msg(strchr(". ", s[strlen(s) - 1]) == NULL &&
+	    strchr(". ", s[0]) == NULL, "'%s' begins or ends badly", s);
+	ck_assert_ptr_null(strchr(s, '/'));
+	free(s);
+	free(data);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_filename_long)
 {
 	struct buf	 b;
@@ -737,6 +763,7 @@ mail_suite(void)
 	tc = testlib_tcase(s, "filename");
 	tcase_add_loop_test(tc, test_filename_safe, 0, NELEM(filename_cases));
 	tcase_add_test(tc, test_filename_long);
+	tcase_add_test(tc, test_filename_regressions);
 	return s;
 }
 
