@@ -4,7 +4,8 @@
 # Unit tests (Check, through `make check`), the quickstart smoke test
 # against the running daemon, the end-to-end tests with a real Postfix,
 # the corpus check when a corpus is at hand ($CORPUS, default
-# ../shared/corpus), and `make distcheck`.  Ends with one line:
+# ../shared/corpus), a short run of every fuzz target, and
+# `make distcheck`.  Ends with one line:
 # "N passed, N failed" (", N skipped" when something could not run).
 set -u
 
@@ -104,6 +105,14 @@ corpus_check() {
 	count_from "$build/corpus.out" corpus
 }
 
+fuzz_short() {
+	echo "# fuzz targets: regressions, then ${FUZZ_SECONDS:-10} s each"
+	FUZZ_JOBS=2 FUZZ_BUILD="$build/fuzz" bash "$top/tests/fuzz/run.sh" \
+		"${FUZZ_SECONDS:-10}" >"$build/fuzz.out" 2>&1
+	grep -E '^[a-z0-9]+: |^fuzz' "$build/fuzz.out" | tail -14
+	count_from "$build/fuzz.out" fuzz
+}
+
 distcheck() {
 	echo "# make distcheck"
 	if make -C "$build" -s distcheck >"$build/distcheck.out" 2>&1; then
@@ -120,6 +129,7 @@ unit_tests
 smoke_quickstart
 e2e_tests
 corpus_check
+fuzz_short
 distcheck
 
 if [ "$skipped" -gt 0 ]; then
