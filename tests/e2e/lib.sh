@@ -481,6 +481,75 @@ e2e_send_raw() {
 	return 0
 }
 
+# e2e_pipe_status QUEUEID: the status word (sent, deferred, bounced) of the
+# last pipe(8) delivery logged for the message QUEUEID; nothing when none
+e2e_pipe_status() {
+	e2e_maillog | grep -F " $1: to=<" | grep -F 'relay=metodist' |
+		sed -n 's/.* status=\([a-z]*\).*/\1/p' | tail -n 1
+}
+
+# e2e_mta_deliver FROM TO FILE: hand FILE (the whole message, LF or CRLF
+# line ends) to smtpd byte for byte (swaks --no-data-fixup; only the SMTP
+# dot-stuffing is added), FROM "<>" being the null sender, and wait until
+# Postfix is done with it: its pipe(8) result is logged and the queue is
+# empty.  Sets E2E_QID (the queue id) and E2E_PIPE_STATUS (sent, deferred,
+# bounced; empty when nothing was logged); returns 0 only for status=sent,
+# which is what "metodist deliver" exiting 0 becomes.  A message deferred
+# or not delivered within E2E_MTA_WAIT seconds (default 20) is deleted
+# rather than retried, so that it cannot land in a later step.
+e2e_mta_deliver() {
+	local wire=$E2E_TMP/smtp-data.txt limit=${E2E_MTA_WAIT:-20} out i
+	E2E_QID=
+	E2E_PIPE_STATUS=
+	perl -0777 -pe 's/\r?\n/\r\n/g; s/^\./../mg;
+		$_ .= "\r\n" if length && !/\r\n\z/; $_ .= "."' "$3" >"$wire" ||
+		return 1
+	if ! out=$(swaks --server 127.0.0.1 --port "$E2E_PORT" \
+		--helo e2e.client --from "$1" --to "$2" \
+		--no-data-fixup --data "@$wire" 2>&1); then
+		printf '# swaks failed:\n'
+		e2e_diag "$out"
+		return 1
+	fi
+	E2E_QID=$(printf '%s\n' "$out" |
+		sed -n 's/.* queued as \([0-9A-Za-z]*\).*/\1/p' | tail -n 1)
+	if [ -z "$E2E_QID" ]; then
+		printf '# no queue id in the answer to DATA:\n'
+		e2e_diag "$out"
+		return 1
+	fi
+	for i in $(seq 1 $((limit * 10))); do
+		E2E_PIPE_STATUS=$(e2e_pipe_status "$E2E_QID")
+		[ -n "$E2E_PIPE_STATUS" ] && break
+		# gone without a pipe delivery (another transport, say)
+		e2e_maillog | grep -qF " $E2E_QID: removed" && break
+		[ "$i" -eq $((limit * 10)) ] || sleep 0.1
+	done
+	E2E_PIPE_STATUS=$(e2e_pipe_status "$E2E_QID")
+	case $E2E_PIPE_STATUS in
+	sent | bounced) ;;
+	*) postsuper -c "$E2E_PF_ETC" -d "$E2E_QID" >/dev/null 2>&1 ;;
+	esac
+	if ! e2e_wait_queue_empty "$limit"; then
+		postsuper -c "$E2E_PF_ETC" -d ALL >/dev/null 2>&1
+		return 1
+	fi
+	if [ "$E2E_PIPE_STATUS" != sent ]; then
+		printf '# %s from <%s> to <%s>: pipe status=%s\n' "$E2E_QID" \
+			"${1#<>}" "$2" "${E2E_PIPE_STATUS:-(none logged)}"
+		e2e_diag "$(e2e_maillog | grep -F " $E2E_QID: " | tail -n 5)"
+		return 1
+	fi
+	return 0
+}
+
+# e2e_mta_sender QUEUEID: the envelope sender Postfix logged for QUEUEID,
+# with its angle brackets ("<>" for the null sender)
+e2e_mta_sender() {
+	e2e_maillog | grep -F " $1: from=<" |
+		sed -n 's/.* from=\(<[^>]*>\).*/\1/p' | tail -n 1
+}
+
 # --- outbox ----------------------------------------------------------------
 
 # e2e_outbox_files: the delivered files, oldest name first

@@ -1,7 +1,9 @@
 #!/bin/bash
-# Bounces through the pipe: a post to a members list gives each copy a VERP
+# Bounces through Postfix (SMTP to the private instance, whose pipe transport
+# runs "metodist deliver"): a post to a members list gives each copy a VERP
 # envelope (L+bounces-TOKEN@D); a delivery status notification for one
-# member, sent back to that address with the null sender, raises the
+# member, sent back to that address with the null sender (which the pipe
+# hands to deliver as MAILER-DAEMON), raises the
 # member's score; at the list's bounce_threshold of hard failures delivery
 # to the member stops, the member gets a probe and the coordinator a
 # notice.  A vacation reply and a delay notice to a VERP address change
@@ -25,15 +27,20 @@ m2=oleg.titov@school22.example.com
 e2e_member_add "$list" "$m1" "Светлана Белова"
 e2e_member_add "$list" "$m2" "Олег Титов"
 
+e2e_postfix_start || e2e_bail "private Postfix did not start"
+
 msg=$E2E_TMP/msg
 n_msg=0
+n_sent=0
 
-# deliver_as SENDER RCPT: run deliver on $msg as the pipe does; sets rc
+# deliver_as SENDER RCPT: send $msg to Postfix over SMTP ("<>": the null
+# sender) and wait until its pipe has run deliver; sets rc (0 when the pipe
+# said status=sent) and qid (Postfix's queue id of the message)
 deliver_as() {
-	chmod 644 "$msg"
-	runuser -u "$E2E_USER" -- "$METODIST" -c "$E2E_CONF" deliver \
-		-f "$1" "$2" <"$msg" >/dev/null 2>&1
+	n_sent=$((n_sent + 1))
+	e2e_mta_deliver "$1" "$2" "$msg"
 	rc=$?
+	qid=$E2E_QID
 }
 
 # post FROM: a fresh post to the list
@@ -87,7 +94,7 @@ score() {
 }
 
 post "$m2"
-is "$rc" 0 "post: deliver exits 0"
+is "$rc" 0 "post: deliver exits 0 (pipe status=sent)"
 f=$(e2e_outbox_for "$m1" | sed -n 1p)
 [ -n "$f" ] || e2e_bail "the post did not reach $m1"
 rp=$(e2e_addr "$(e2e_header "$f" Return-Path)")
@@ -110,10 +117,10 @@ Content-Type: text/plain; charset=utf-8
 Я в отпуске до понедельника.
 VAC
 deliver_as "$m1" "$verp"
-is "$rc" 0 "vacation reply: deliver exits 0"
+is "$rc" 0 "vacation reply: deliver exits 0 (pipe status=sent)"
 dsn "$m1" 4.4.1 delayed
-deliver_as "" "$verp"
-is "$rc" 0 "delay notice: deliver exits 0"
+deliver_as "<>" "$verp"
+is "$rc" 0 "delay notice: deliver exits 0 (pipe status=sent)"
 is "$(score "$m1")" 0.0 "vacation and delay: the score stays 0"
 is "$(sql "SELECT count(*) FROM bounces")" 0 "vacation and delay: no bounce recorded"
 is "$(e2e_outbox_count)" 0 "vacation and delay: nobody is written to"
@@ -122,10 +129,10 @@ is "$(e2e_outbox_count)" 0 "vacation and delay: nobody is written to"
 i=1
 while [ "$i" -lt "$threshold" ]; do
 	dsn "$m1" 5.1.1 failed
-	deliver_as "" "$verp"
+	deliver_as "<>" "$verp"
 	i=$((i + 1))
 done
-is "$rc" 0 "hard bounce: deliver exits 0"
+is "$rc" 0 "hard bounce: deliver exits 0 (pipe status=sent)"
 is "$(score "$m1")" "$((threshold - 1)).0" "score after $((threshold - 1)) hard bounces"
 is "$(sql "SELECT count(*) FROM members WHERE address = '$m1' AND disabled IS NULL")" 1 \
 	"below the threshold delivery stays on"
@@ -133,8 +140,10 @@ is "$(e2e_outbox_count)" 0 "below the threshold nobody is written to"
 is "$(score "$m2")" 0.0 "the other member's score is untouched"
 
 dsn "$m1" 5.1.1 failed
-deliver_as "" "$verp"
-is "$rc" 0 "the bounce at the threshold: deliver exits 0"
+deliver_as "<>" "$verp"
+is "$(e2e_mta_sender "$qid")" "<>" \
+	"the DSN reached Postfix with the null envelope sender"
+is "$rc" 0 "the bounce at the threshold: deliver exits 0 (pipe status=sent)"
 is "$(score "$m1")" "$threshold.0" "score at the threshold"
 is "$(sql "SELECT count(*) FROM members WHERE address = '$m1' AND disabled IS NOT NULL")" 1 \
 	"at the threshold delivery is disabled"
@@ -152,13 +161,13 @@ like "$(e2e_body "$f")" "$m1" "the notice names the member"
 # One more bounce: recorded, no more letters.
 e2e_outbox_clear
 dsn "$m1" 5.1.1 failed
-deliver_as "" "$verp"
+deliver_as "<>" "$verp"
 is "$(e2e_outbox_count)" 0 "a bounce after disabling writes to nobody"
 
 # The next post reaches the other member only.
 e2e_outbox_clear
 post "$m2"
-is "$rc" 0 "next post: deliver exits 0"
+is "$rc" 0 "next post: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$m1")" 0 "the disabled member gets no copy"
 is "$(e2e_outbox_count_for "$m2")" 1 "the other member still gets the post"
 
@@ -167,19 +176,26 @@ e2e_outbox_clear
 printf 'From: %s\nTo: %s+subscribe@%s\nSubject: Re: probe\nMessage-ID: <bnc-back-%s@school21.example.com>\n\nЯщик снова работает.\n' \
 	"$m1" "$list" "$E2E_DOMAIN" "$$" >"$msg"
 deliver_as "$m1" "$list+subscribe@$E2E_DOMAIN"
-is "$rc" 0 "reply to the probe: deliver exits 0"
+is "$rc" 0 "reply to the probe: deliver exits 0 (pipe status=sent)"
 is "$(sql "SELECT count(*) FROM members WHERE address = '$m1' AND disabled IS NULL AND bounce_score = 0")" 1 \
 	"replying to the probe resumes delivery and clears the score"
 like "$(e2e_body "$(e2e_outbox_for "$m1" | sed -n 1p)")" "возобновлена" \
 	"the member is told delivery is resumed"
 
-# A bounce to the list address itself with the MAILER-DAEMON sender,
-# attributed by the report's recipient.
+# A bounce to the list address itself with the MAILER-DAEMON sender (the
+# null sender, which Postfix's pipe passes as MAILER-DAEMON), attributed by
+# the report's recipient.
 e2e_outbox_clear
 dsn "$m2" 5.2.2 failed
-deliver_as "MAILER-DAEMON" "$addr"
-is "$rc" 0 "bounce to the list address: deliver exits 0"
+deliver_as "<>" "$addr"
+is "$rc" 0 "bounce to the list address: deliver exits 0 (pipe status=sent)"
 is "$(score "$m2")" 1.0 "attributed by the report's recipient"
 is "$(e2e_outbox_count_for "$m2")" 0 "the bounce is not posted to the list"
+
+# --- the MTA path ------------------------------------------------------------
+is "$(e2e_pipe_results | grep -c 'status=sent')" "$n_sent" \
+	"Postfix piped all $n_sent messages to metodist, each with status=sent"
+unlike "$(e2e_pipe_results)" 'status=(bounced|deferred)' \
+	"no message was bounced or deferred by Postfix"
 
 e2e_done

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Membership by email through the pipe: "подписаться" to L+subscribe brings
+# Membership by email through Postfix (SMTP to the private instance, whose
+# pipe transport runs "metodist deliver"): "подписаться" to L+subscribe brings
 # a confirmation letter whose Reply-To is L+confirm-TOKEN; a plain Reply to
 # it adds the member and a welcome arrives; the list's posts then reach
 # the new member; "режим дайджест" to L-request sets the mode; "отписаться"
@@ -22,10 +23,12 @@ u=nadezhda.orlova@school21.example.com
 stranger=petr.ivanov@school22.example.com
 
 e2e_init || e2e_bail "metodist init failed"
+e2e_postfix_start || e2e_bail "private Postfix did not start"
 
 msg=$E2E_TMP/msg
 n_msg=0
-# mail FROM TO SUBJECT BODY [IN-REPLY-TO]: deliver one letter via the pipe
+# mail FROM TO SUBJECT BODY [IN-REPLY-TO]: send one letter to Postfix over
+# SMTP and wait until its pipe has run deliver; 0 when it did (status=sent)
 mail() {
 	n_msg=$((n_msg + 1))
 	{
@@ -37,9 +40,7 @@ mail() {
 		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n'
 		printf 'Content-Transfer-Encoding: 8bit\n\n%s\n' "$4"
 	} >"$msg"
-	chmod 644 "$msg"
-	runuser -u "$E2E_USER" -- "$METODIST" -c "$E2E_CONF" deliver -f "$1" \
-		"$2" <"$msg" >/dev/null 2>&1
+	e2e_mta_deliver "$1" "$2" "$msg"
 }
 
 # reply_to_letter FROM FILE: a plain Reply to FILE (to its Reply-To, else
@@ -68,7 +69,7 @@ members() {
 
 # --- subscribe, confirm by a plain Reply ------------------------------------
 mail "$u" "$list+subscribe@$D" "подписаться" "подписаться"
-is "$?" 0 "subscribe: deliver exits 0"
+is "$?" 0 "subscribe: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$u")" 1 "subscribe: one letter to the address"
 f=$(keep "$(e2e_outbox_for "$u")")
 rt=$(e2e_addr "$(e2e_header "$f" Reply-To)")
@@ -84,7 +85,7 @@ unlike "$(members)" "$u" "not a member before confirming"
 
 e2e_outbox_clear
 reply_to_letter "$u" "$f"
-is "$?" 0 "confirming reply: deliver exits 0"
+is "$?" 0 "confirming reply: deliver exits 0 (pipe status=sent)"
 like "$(members)" "^$u	normal" "the confirming reply adds the member"
 is "$(e2e_outbox_count_for "$u")" 1 "one letter answers the confirmation"
 f=$(e2e_outbox_for "$u")
@@ -107,7 +108,7 @@ before=$(members)
 e2e_outbox_clear
 forged=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 mail "$stranger" "$list+confirm-$forged@$D" "Re: подтвердить" "Да"
-is "$?" 0 "forged token: deliver exits 0"
+is "$?" 0 "forged token: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$stranger")" 1 "a forged token gets an answer"
 f=$(e2e_outbox_for "$stranger")
 like "$(e2e_body "$f")" "Такого кода подтверждения нет" \
@@ -141,5 +142,11 @@ like "$body" "$list@$D" "which names the sender's list"
 nlists=$(find "$E2E_LISTS_DIR" -name '*.conf' | grep -c .)
 is "$(printf '%s\n' "$body" | grep -cE "^ +[a-z0-9-]+@$D\$")" \
 	"$nlists" "lists names every list"
+
+# --- the MTA path ------------------------------------------------------------
+is "$(e2e_pipe_results | grep -c 'status=sent')" "$n_msg" \
+	"Postfix piped all $n_msg letters to metodist, each with status=sent"
+unlike "$(e2e_pipe_results)" 'status=(bounced|deferred)' \
+	"no letter was bounced or deferred by Postfix"
 
 e2e_done

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Moderation by reply, through the pipe: a held post's notice reaches the
+# Moderation by reply, through Postfix (SMTP to the private instance, whose
+# pipe transport runs "metodist deliver"): a held post's notice reaches the
 # coordinator with Reply-To L+mod-TOKEN@D and the post attached; a plain
 # Reply whose first word is the decision approves (sent once), rejects
 # (the author gets the reason) or discards (nobody told); a second
@@ -25,13 +26,16 @@ m2=pavel.smirnov@school6.example.com
 e2e_member_add "$list" "$m1" "Ольга Петрова"
 e2e_member_add "$list" "$m2" "Павел Смирнов"
 
-msg=$E2E_TMP/msg
+e2e_postfix_start || e2e_bail "private Postfix did not start"
 
-# deliver SENDER RCPT: pipe $msg into metodist as the MTA would; sets rc
+msg=$E2E_TMP/msg
+n_msg=0
+
+# deliver SENDER RCPT: send $msg to Postfix over SMTP and wait until its pipe
+# has run metodist deliver; sets rc (0 when the pipe said status=sent)
 deliver() {
-	chmod 644 "$msg"
-	runuser -u "$E2E_USER" -- "$METODIST" -c "$E2E_CONF" deliver -f "$1" \
-		"$2" <"$msg" >/dev/null 2>&1
+	n_msg=$((n_msg + 1))
+	e2e_mta_deliver "$1" "$2" "$msg"
 	rc=$?
 }
 
@@ -66,7 +70,7 @@ quote='\n\n12 мая 2026 г., в 10:00, Информационно-методи
 # --- held: the notice carries the token and the post ------------------------
 e2e_outbox_clear
 post "$m1" "Вопрос о планировании" mr-1
-is "$rc" 0 "held post: deliver exits 0"
+is "$rc" 0 "held post: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$m2")" 0 "held post: not distributed"
 is "$(e2e_outbox_count_for "$m1")" 1 "held post: the author is told"
 is "$(e2e_outbox_count_for "$coord")" 1 "held post: the coordinator gets one notice"
@@ -89,7 +93,7 @@ id1=$(held_id "Вопрос о планировании")
 # --- approve by reply ------------------------------------------------------
 e2e_outbox_clear
 reply "$coord" "Координатор <$coord>" "$tok1" "Re: Нужно ваше решение" "Одобрить$quote"
-is "$rc" 0 "approve reply: deliver exits 0"
+is "$rc" 0 "approve reply: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$m2")" 1 "approved post reaches the other member once"
 is "$(e2e_outbox_count_for "$m1")" 1 "approved post reaches the author once"
 f=$(e2e_outbox_for "$m2" | sed -n 1p)
@@ -104,7 +108,7 @@ is "$(e2e_metodist held)" "no posts are held" "approved post is no longer held"
 # --- a second decision on the same token -------------------------------------
 e2e_outbox_clear
 reply "$coord" "$coord" "$tok1" "Re: Нужно ваше решение" "отклонить$quote"
-is "$rc" 0 "second reply: deliver exits 0"
+is "$rc" 0 "second reply: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$m1")" 0 "second reply: nothing to the author"
 is "$(e2e_outbox_count_for "$m2")" 0 "second reply: nothing distributed"
 is "$(e2e_outbox_count_for "$coord")" 1 "second reply: one answer"
@@ -121,7 +125,7 @@ post "$m2" "Реклама курсов" mr-2
 tok2=$(token_of "$(e2e_outbox_for "$coord" | sed -n 1p)")
 e2e_outbox_clear
 reply "$coord" "$coord" "$tok2" "Re: Нужно ваше решение" "Отклонить: не по теме$quote"
-is "$rc" 0 "reject reply: deliver exits 0"
+is "$rc" 0 "reject reply: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$m1")" 0 "rejected post is not distributed"
 is "$(e2e_outbox_count_for "$m2")" 1 "the author of the rejected post is told"
 f=$(e2e_outbox_for "$m2" | sed -n 1p)
@@ -136,7 +140,7 @@ post "$m1" "Личное" mr-3
 tok3=$(token_of "$(e2e_outbox_for "$coord" | sed -n 1p)")
 e2e_outbox_clear
 reply "$coord" "$coord" "$tok3" "Re: удалить" "$quote"
-is "$rc" 0 "discard reply: deliver exits 0"
+is "$rc" 0 "discard reply: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$m1")" 0 "discarded: the author is not told"
 is "$(e2e_outbox_count_for "$m2")" 0 "discarded: not distributed"
 f=$(e2e_outbox_for "$coord" | sed -n 1p)
@@ -175,7 +179,7 @@ tok6=$(token_of "$f")
 id6=$(held_id "Вопрос коллегам")
 e2e_outbox_clear
 reply "$m1" "$m1" "$tok6" "Re: x" "Одобрить$quote"
-is "$rc" 0 "non-coordinator reply: deliver exits 0"
+is "$rc" 0 "non-coordinator reply: deliver exits 0 (pipe status=sent)"
 is "$(e2e_outbox_count_for "$m2")" 0 "non-coordinator: nothing distributed"
 is "$(e2e_outbox_count_for "$m1")" 1 "non-coordinator: the sender gets an answer"
 f=$(e2e_outbox_for "$m1" | sed -n 1p)
@@ -217,5 +221,11 @@ reply "$coord" "$coord" "$tok6" "Re: x" "одобрить$quote"
 is "$(e2e_outbox_count_for "$m1")" 0 "a late reply after expiry: nothing distributed"
 f=$(e2e_outbox_for "$coord" | sed -n 1p)
 like "$(e2e_body "$f")" 'истёк срок' "a late reply is told the post expired"
+
+# --- the MTA path ------------------------------------------------------------
+is "$(e2e_pipe_results | grep -c 'status=sent')" "$n_msg" \
+	"Postfix piped all $n_msg letters to metodist, each with status=sent"
+unlike "$(e2e_pipe_results)" 'status=(bounced|deferred)' \
+	"no letter was bounced or deferred by Postfix"
 
 e2e_done
