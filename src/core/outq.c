@@ -220,18 +220,50 @@ struct outq_batch {
 	size_t			 n;
 	int			 sent;
 	int			 dberror;
+	int			 open;		/* a transaction is open */
 };
 
+/* Commit the states recorded since the last flush. */
+static void
+outq_batch_flush(struct outq_batch *b)
+{
+	if (!b->open)
+		return;
+	b->open = 0;
+	if (db_commit(b->site->db) == -1) {
+		db_rollback(b->site->db);
+		b->dberror = 1;
+	}
+}
+
+/*
+ * The reports of one relay transaction are committed together, at the
+ * transport's flush, before it talks to the relay again: as durable as
+ * one commit per recipient, without a commit per recipient.
+ */
 static void
 outq_batch_done(void *arg, size_t i, enum egress_result r, const char *err)
 {
 	struct outq_batch	*b = arg;
 
+	if (i == EGRESS_DONE_FLUSH) {
+		outq_batch_flush(b);
+		return;
+	}
 	if (i >= b->n)
 		return;
+	if (r != EGRESS_OK) {
+		/* rare, and may queue a notice in a transaction of its own */
+		outq_batch_flush(b);
+		if (outq_record(b->site, b->claimed[i], r, err) == -1)
+			b->dberror = 1;
+		return;
+	}
+	if (!b->open && db_begin(b->site->db) == 0)
+		b->open = 1;
 	if (outq_record(b->site, b->claimed[i], r, err) == -1)
 		b->dberror = 1;
-	else if (r == EGRESS_OK)
+	else
 		b->sent++;
 }
 
@@ -281,9 +313,11 @@ outq_send_batch(struct site *s, struct delivery *v, size_t n)
 	b.claimed = xreallocarray(NULL, n, sizeof *b.claimed);
 	b.msgs = xreallocarray(NULL, n, sizeof *b.msgs);
 	rc = outq_batch_claim(s, v, n, &f, &b);
-	if (rc == 0 && b.n > 0)
+	if (rc == 0 && b.n > 0) {
 		s->egress->ops->send_many(s->egress, b.msgs, b.n,
 		    outq_batch_done, &b);
+		outq_batch_flush(&b);	/* a transport that did not flush */
+	}
 	for (i = 0; i < b.n; i++)
 		free((char *)b.msgs[i].envelope_from);
 	free(b.msgs);

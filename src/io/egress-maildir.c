@@ -128,6 +128,7 @@ maildir_send_many(struct egress *e, const struct egress_msg *msgs, size_t n,
 		}
 		done(arg, i, r[i], err[i]);
 	}
+	done(arg, EGRESS_DONE_FLUSH, EGRESS_OK, "");
 	free(r);
 	free(err);
 }

@@ -342,6 +342,7 @@ smtp_txn_finish(struct smtp_conn *c, CURLcode rc)
 		else
 			smtp_report(c, k, EGRESS_TEMP, why);
 	}
+	c->st->done(c->st->arg, EGRESS_DONE_FLUSH, EGRESS_OK, "");
 	curl_slist_free_all(c->rcpts);
 	c->rcpts = NULL;
 }
@@ -352,6 +353,7 @@ smtp_defer_rest(struct smtp_state *st)
 {
 	for (; st->next < st->n; st->next++)
 		st->done(st->arg, st->next, EGRESS_TEMP, st->down);
+	st->done(st->arg, EGRESS_DONE_FLUSH, EGRESS_OK, "");
 }
 
 /* Collect finished transactions, start the next ones; the new count. */
@@ -425,7 +427,8 @@ smtp_single_done(void *arg, size_t index, enum egress_result r,
 {
 	struct smtp_single	*s = arg;
 
-	(void)index;
+	if (index == EGRESS_DONE_FLUSH)
+		return;
 	s->result = r;
 	snprintf(s->err, s->errsz, "%s", err);
 }

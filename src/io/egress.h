@@ -32,10 +32,18 @@ struct egress_msg {
 
 struct egress;
 
-/* Told once per message of a send_many() call, as soon as its fate is
- * known (the relay's reply to its RCPT, or after DATA). */
+/*
+ * Told once per message of a send_many() call, as soon as its fate is
+ * known (the relay's reply to its RCPT, or after DATA).  After the
+ * reports of one transaction (or of one run of reports) it is called
+ * once more with index EGRESS_DONE_FLUSH: the caller may make durable
+ * together what it was told so far, before the transport talks to the
+ * relay again.
+ */
 typedef void (*egress_done_fn)(void *arg, size_t index,
     enum egress_result, const char *err);
+
+#define EGRESS_DONE_FLUSH	((size_t)-1)
 
 struct egress_ops {
 	const char	*name;
