@@ -1,6 +1,7 @@
 /*
  * cli-parse: metodist parse FILE... — show how the parser reads messages
- * (decoded subject, author, text length, attachments).  A diagnostic for
+ * (decoded subject, author, text length, attachments, and whether it is
+ * a delivery report, of what kind and for whom).  A diagnostic for
  * administrators and the corpus check; needs no configuration.
  */
 #include <config.h>
@@ -11,6 +12,7 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "mail/dsn.h"
 #include "mail/filename.h"
 #include "mail/message.h"
 #include "util/atomicfile.h"
@@ -39,6 +41,26 @@ cli_parse_show(const char *path, const struct message *m)
 		printf("  malformed: yes\n");
 }
 
+/* As a delivery report: is it a bounce, of what kind, for whom. */
+static void
+cli_parse_bounce(const char *raw, size_t len)
+{
+	struct dsn_report	r;
+	size_t			i;
+
+	dsn_parse(raw, len, &r);
+	if (!r.is_bounce)
+		printf("  bounce: no (%s)\n", r.reason ? r.reason : "");
+	else
+		printf("  bounce: %s, %s, %zu recipients\n",
+		    dsn_kind_name(r.kind), r.format ? r.format : "?",
+		    r.nrecipients);
+	for (i = 0; r.is_bounce && i < r.nrecipients; i++)
+		printf("    %s %s\n", r.recipients[i].address ?
+		    r.recipients[i].address : "?", r.recipients[i].status);
+	dsn_report_free(&r);
+}
+
 static int
 cli_parse_run(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -59,6 +81,7 @@ cli_parse_run(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		m = message_parse(raw, len);
 		cli_parse_show(argv[i], m);
+		cli_parse_bounce(raw, len);
 		message_free(m);
 		free(raw);
 	}

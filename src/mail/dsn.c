@@ -592,6 +592,34 @@ dsn_too_nested(const char *raw, size_t len)
 	return n > MESSAGE_MAX_PARTS;
 }
 
+/*
+ * When the MIME parser could not place the part (a stray ';' in its
+ * Content-Type, say): the fields after the first header block that
+ * declares message/delivery-status, up to the next boundary line.
+ */
+static void
+dsn_status_raw(const char *copy, size_t len, struct dsn_report *rep)
+{
+	const char	*ct = copy, *body, *crlf, *end;
+	int		 tries = 0;
+
+	/* The first such part may hold prose; try each, a few at most. */
+	while (rep->nrecipients == 0 && tries++ < 8 &&
+	    (ct = strcasestr(ct, "message/delivery-status")) != NULL) {
+		ct += 23;
+		body = strstr(ct, "\n\n");
+		crlf = strstr(ct, "\r\n\r\n");
+		if (body == NULL || (crlf != NULL && crlf < body))
+			body = crlf;
+		if (body == NULL)
+			return;
+		body += body == crlf ? 4 : 2;
+		if ((end = strstr(body, "\n--")) == NULL)
+			end = copy + len;
+		dsn_status_body(body, (size_t)(end - body), rep);
+	}
+}
+
 /* 1 when the message holds a delivery-status part (read into rep). */
 static int
 dsn_rfc3464(const char *raw, size_t len, struct dsn_report *rep)
@@ -601,18 +629,26 @@ dsn_rfc3464(const char *raw, size_t len, struct dsn_report *rep)
 	char			*copy;
 	size_t			 idx = 0, nparts = 0;
 
-	if (len == 0 || memmem(raw, len, "elivery-status", 14) == NULL ||
-	    dsn_too_nested(raw, len))
+	if (len == 0 || dsn_too_nested(raw, len))
 		return 0;
 	copy = xmalloc(len + 1);
 	memcpy(copy, raw, len);
 	copy[len] = '\0';
+	if (strcasestr(copy, "delivery-status") == NULL) {
+		free(copy);
+		return 0;
+	}
+	/* an mbox "From " line is not a header */
+	if (strncmp(copy, "From ", 5) == 0 && strchr(copy, '\n') != NULL)
+		idx = (size_t)(strchr(copy, '\n') - copy) + 1;
 	if (mailmime_parse(copy, len, &idx, &mime) == MAILIMF_NO_ERROR &&
 	    mime != NULL) {
 		if ((part = dsn_walk(mime, 0, &nparts)) != NULL)
 			dsn_status_part(part, rep);
 		mailmime_free(mime);
 	}
+	if (rep->nrecipients == 0)
+		dsn_status_raw(copy, len, rep);
 	free(copy);
 	return rep->nrecipients > 0;
 }

@@ -74,6 +74,12 @@ struct dsn_case {
 };
 
 static const struct dsn_case dsn_cases[] = {
+	/* an mbox "From " line and upper-case types (seen in the wild) */
+	{ "mbox-uppercase.eml", 1, DSN_HARD, "rfc3464", 1,
+	    "irina@gymnasium9.example.ru", "5.2.1", NULL },
+	/* a first "delivery-status" part that is prose, with a stray ';' */
+	{ "prose-first.eml", 1, DSN_HARD, "rfc3464", 1,
+	    "anton@lyceum2.example.ru", "5.3.0", NULL },
 	{ "postfix-hard.eml", 1, DSN_HARD, "rfc3464", 1,
 	    "Olga.Petrova@school5.example.ru", "5.1.1", NULL },
 	{ "postfix-soft.eml", 1, DSN_SOFT, "rfc3464", 1,
