@@ -382,3 +382,35 @@ bounce_decay_all(struct site *s)
 		log_info("bounce: scores of %d member(s) decayed", changed);
 	return changed;
 }
+
+/*
+ * A relay refused one recipient of a delivery outright (5xx at RCPT or
+ * after DATA): counted as a hard failure, like a report of it.
+ */
+int
+bounce_relay_refused(struct site *s, const struct list_config *l,
+    const char *address, int64_t delivery_id, const char *reply)
+{
+	struct bounce_ctx	c;
+	struct bounce_failure	f;
+	char			status[16] = "";
+
+	memset(&c, 0, sizeof c);
+	c.site = s;
+	c.list = l;
+	c.now = (int64_t)time(NULL);
+	if ((c.list_id = site_list_id(s, l)) == -1)
+		return -1;
+	/* "550 5.1.1 <a@b>: ..." -> "5.1.1" */
+	if (reply != NULL && strlen(reply) > 4 && reply[4] >= '2' &&
+	    reply[4] <= '5' && reply[5] == '.')
+		snprintf(status, sizeof status, "%.*s",
+		    (int)strcspn(reply + 4, " "), reply + 4);
+	memset(&f, 0, sizeof f);
+	f.address = address;
+	f.delivery_id = delivery_id;
+	f.kind = DSN_HARD;
+	f.status = status;
+	f.diagnostic = reply;
+	return bounce_count_failure(&c, &f) == -1 ? -1 : 0;
+}

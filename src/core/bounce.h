@@ -48,6 +48,10 @@ struct site;
 int	bounce_handle(struct site *, const struct route *,
 	    const struct message *, const char *envelope_sender);
 int	bounce_decay_all(struct site *);
+/* A relay's 5xx for one delivery of list l to address: a hard failure
+ * counted as a bounce would be.  0, or -1 on a database error. */
+int	bounce_relay_refused(struct site *, const struct list_config *,
+	    const char *address, int64_t delivery_id, const char *reply);
 /* A score last changed at updated, decayed to now. */
 double	bounce_decayed(double score, int64_t updated, int64_t now);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/bounce.h"
 #include "core/outq.h"
 #include "core/reply.h"
 #include "core/site.h"
@@ -111,6 +112,22 @@ outq_expire(struct site *s, const struct delivery *d, const char *err)
 	    -1 : 0;
 }
 
+/* A final refusal: recorded, and a post's counted for bounce handling. */
+static int
+outq_refused(struct site *s, const struct delivery *d, const char *err)
+{
+	const struct list_config	*l;
+
+	log_warnx("outq: delivery %lld to %s failed: %s", (long long)d->id,
+	    d->recipient, err);
+	if (queue_mark_failed(s->db, d->id, err) == -1)
+		return -1;
+	if (d->list[0] == '\0' || d->envelope_from[0] == '\0' ||
+	    (l = config_list(s->cfg, d->list)) == NULL)
+		return 0;
+	return bounce_relay_refused(s, l, d->recipient, d->id, err);
+}
+
 static int
 outq_record(struct site *s, const struct delivery *d, enum egress_result r,
     const char *err)
@@ -119,11 +136,8 @@ outq_record(struct site *s, const struct delivery *d, enum egress_result r,
 
 	if (r == EGRESS_OK)
 		return queue_mark_sent(s->db, d->id);
-	if (r == EGRESS_PERM) {
-		log_warnx("outq: delivery %lld to %s failed: %s",
-		    (long long)d->id, d->recipient, err);
-		return queue_mark_failed(s->db, d->id, err);
-	}
+	if (r == EGRESS_PERM)
+		return outq_refused(s, d, err);
 	if (now - d->created > (time_t)s->cfg->retry_days * 24 * 3600)
 		return outq_expire(s, d, err);
 	log_info("outq: delivery %lld to %s deferred: %s", (long long)d->id,

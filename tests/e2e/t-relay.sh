@@ -232,6 +232,10 @@ like "$(db "SELECT last_error FROM deliveries WHERE $w3 AND recipient = '$soft1'
 like "$(db "SELECT recipient, last_error FROM deliveries WHERE $w3 AND state = 'failed'")" \
 	"^$hard1[|]550 5\.1\.1 <$hard1>: hard: no such user here\$" \
 	"the 550 recipient failed with the relay's line"
+is "$(db "SELECT kind || ' ' || status FROM bounces WHERE address = '$hard1'")" \
+	"hard 5.1.1" "the 550 is recorded as a hard bounce of that member"
+is "$(db "SELECT bounce_score FROM members WHERE address = '$hard1'")" 1.0 \
+	"and counts toward the member's bounce score"
 is "$(cut -d' ' -f3 "$relay_log" | sort | tr '\n' ' ')" "$ok1 $ok2 " \
 	"the relay took ok1 and ok2 only"
 is "$(awk '$4 != "crlf"' "$relay_log" | grep -c .)" 0 \
