@@ -45,26 +45,6 @@ registry_lower(uint32_t cp)
 	return cp;
 }
 
-static void
-registry_put_utf8(struct buf *b, uint32_t cp)
-{
-	if (cp < 0x80)
-		buf_addc(b, (int)cp);
-	else if (cp < 0x800) {
-		buf_addc(b, (int)(0xc0 | (cp >> 6)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (int)(0xe0 | (cp >> 12)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_addc(b, (int)(0xf0 | (cp >> 18)));
-		buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 static int
 registry_is_blank(uint32_t cp, const char *punct)
 {
@@ -101,7 +81,7 @@ registry_fold(const char *s, const char *punct)
 		if (blank && b.len > 0)
 			buf_addc(&b, ' ');
 		blank = 0;
-		registry_put_utf8(&b, registry_lower(cp));
+		buf_add_utf8(&b, registry_lower(cp));
 	}
 	return buf_detach(&b);
 }

@@ -60,28 +60,6 @@ static const char *const html2text_hidden[] = {
 };
 
 static void
-html2text_put_cp(struct buf *b, uint32_t cp)
-{
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		cp = 0xfffd;
-	if (cp < 0x80)
-		buf_addc(b, (int)cp);
-	else if (cp < 0x800) {
-		buf_addc(b, (int)(0xc0 | (cp >> 6)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (int)(0xe0 | (cp >> 12)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_addc(b, (int)(0xf0 | (cp >> 18)));
-		buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
-static void
 html2text_break(struct html2text *h, int n)
 {
 	if (h->out.len == 0)
@@ -167,7 +145,7 @@ html2text_entity(struct html2text *h, const char *s, size_t n)
 		html2text_white(h, ' ');
 	else if (cp != 0xad && cp != 0x200c && cp != 0x200d) {
 		buf_init(&b);
-		html2text_put_cp(&b, cp);
+		buf_add_utf8(&b, cp);
 		html2text_emit(h, b.data, b.len);
 		buf_free(&b);
 	}

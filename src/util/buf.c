@@ -77,6 +77,28 @@ buf_addc(struct buf *b, int c)
 }
 
 void
+buf_add_utf8(struct buf *b, uint32_t cp)
+{
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	if (cp < 0x80)
+		buf_addc(b, (int)cp);
+	else if (cp < 0x800) {
+		buf_addc(b, (int)(0xc0 | (cp >> 6)));
+		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		buf_addc(b, (int)(0xe0 | (cp >> 12)));
+		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		buf_addc(b, (int)(0xf0 | (cp >> 18)));
+		buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	}
+}
+
+void
 buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list	ap;

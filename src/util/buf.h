@@ -9,6 +9,7 @@
 #define METODIST_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
 	char	*data;
@@ -22,6 +23,8 @@ void	 buf_reset(struct buf *);
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, int);
+/* One Unicode code point as UTF-8; an impossible one becomes U+FFFD. */
+void	 buf_add_utf8(struct buf *, uint32_t cp);
 void	 buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 const char *buf_cstr(struct buf *);
