@@ -27,6 +27,7 @@
 #include "store/member.h"
 #include "store/post.h"
 #include "store/queue.h"
+#include "store/token.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -813,6 +814,50 @@ END_TEST
 
 /* ---- reply limit ---- */
 
+START_TEST(test_tokens)
+{
+	int64_t		l = list_id(db, "math");
+	char		tok[TOKEN_LEN + 1], old[TOKEN_LEN + 1];
+	struct token	t;
+	time_t		now = time(NULL);
+
+	ck_assert_int_eq(token_new(db, "subscribe", l, "a@school.example.org",
+	    "digest", 0, 3600, tok), 0);
+	ck_assert_uint_eq(strlen(tok), TOKEN_LEN);
+	ck_assert_uint_eq(strspn(tok, "0123456789abcdef"), TOKEN_LEN);
+	/* another kind with the same token does not use it */
+	ck_assert_int_eq(token_use(db, tok, "unsubscribe", "x", now, &t), 1);
+	ck_assert_int_eq(token_use(db, tok, "subscribe", "a@school.example.org",
+	    now, &t), 0);
+	ck_assert_str_eq(t.address, "a@school.example.org");
+	ck_assert_str_eq(t.mode, "digest");
+	ck_assert_int_eq(t.list_id, l);
+	token_free(&t);
+	/* single use: the second time says who used it */
+	ck_assert_int_eq(token_use(db, tok, "subscribe", "b@x", now, &t), 3);
+	ck_assert_str_eq(t.used_by, "a@school.example.org");
+	token_free(&t);
+	/* unknown */
+	ck_assert_int_eq(token_use(db, "00000000000000000000000000000000",
+	    "subscribe", "x", now, &t), 1);
+	/* expired */
+	ck_assert_int_eq(token_new(db, "mod", l, "c@x", NULL, 0, 60, old), 0);
+	ck_assert_int_eq(token_use(db, old, "mod", "c@x", now + 61, &t), 2);
+	token_free(&t);
+	ck_assert_int_eq(token_get(db, old, &t), 0);
+	ck_assert_int_eq(t.used, 0);
+	token_free(&t);
+	/* two tokens never coincide */
+	ck_assert_str_ne(tok, old);
+	/* purged after the grace period only */
+	ck_assert_int_eq(token_purge(db, now + 61, 3600), 0);
+	ck_assert_int_eq(token_get(db, old, &t), 0);
+	token_free(&t);
+	ck_assert_int_eq(token_purge(db, now + 3600 * 3, 3600), 0);
+	ck_assert_int_eq(token_get(db, old, &t), 1);
+}
+END_TEST
+
 START_TEST(test_limit_reply_take)
 {
 	ck_assert_int_eq(limit_reply_take(db, "a@example.org", "2026-05-12",
@@ -903,6 +948,7 @@ store_suite(void)
 	tc = testlib_tcase_fixture(s, "misc", db_setup, db_teardown);
 	tcase_add_test(tc, test_held);
 	tcase_add_test(tc, test_limit_reply_take);
+	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_dmarc_cache);
 	return s;
 }
