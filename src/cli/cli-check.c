@@ -16,7 +16,7 @@
 static const char *const cli_check_templates[] = {
 	"refuse-nonmember", "refuse-announce", "refuse-size", "held",
 	"held-notify", "held-expired", "rejected", "not-available",
-	"unknown-list", "delivery-expired", "request-result",
+	"delivery-expired", "request-result",
 	"confirm-subscribe", "confirm-unsubscribe", "welcome", "goodbye",
 	"help", "help-site", "lists", "subscribe-request", "mod-result",
 	"mod-already", "bounce-probe", "bounce-disabled", "registry-welcome",

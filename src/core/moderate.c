@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/command.h"
 #include "core/moderate.h"
 #include "core/post.h"
 #include "core/reply.h"
@@ -56,7 +57,6 @@ enum moderate_say {
 	SAY_HELD_SUBSCRIPTION,
 	SAY_TITLE_DONE,
 	SAY_TITLE_NOT_DONE,
-	SAY_TITLE_WELCOME,
 	SAY_TITLE_REFUSED,
 	SAY_POST_APPROVED,
 	SAY_POST_REJECTED,
@@ -64,7 +64,6 @@ enum moderate_say {
 	SAY_SUB_APPROVED,
 	SAY_SUB_REJECTED,
 	SAY_SUB_DISCARDED,
-	SAY_SUB_WELCOME,
 	SAY_SUB_REFUSED,
 	SAY_NOT_COORDINATOR,
 	SAY_NO_WORD,
@@ -78,9 +77,6 @@ enum moderate_say {
 	SAY_BY_EXPIRY,
 	SAY_OUTCOME_POST,
 	SAY_OUTCOME_SUBSCRIPTION,
-	SAY_MODE_NORMAL,
-	SAY_MODE_DIGEST,
-	SAY_MODE_NOMAIL,
 	SAY_COUNT
 };
 
@@ -98,8 +94,6 @@ static const struct moderate_phrase moderate_phrases[SAY_COUNT] = {
 	    "approved by a coordinator (mode: %1)" },
 	[SAY_TITLE_DONE] = { "Решение принято", "Decision recorded" },
 	[SAY_TITLE_NOT_DONE] = { "Решение не принято", "No decision recorded" },
-	[SAY_TITLE_WELCOME] = { "Заявка на подписку одобрена",
-	    "Subscription approved" },
 	[SAY_TITLE_REFUSED] = { "Заявка на подписку отклонена",
 	    "Subscription request declined" },
 	[SAY_POST_APPROVED] = { "Письмо «%1» (номер %2) от %3 одобрено и "
@@ -122,10 +116,6 @@ static const struct moderate_phrase moderate_phrases[SAY_COUNT] = {
 	[SAY_SUB_DISCARDED] = { "Заявка на подписку (номер %2) от %3 удалена; "
 	    "заявителю ничего не сообщалось.", "The subscription request "
 	    "(number %2) from %3 was discarded; the requester was not told." },
-	[SAY_SUB_WELCOME] = { "Координатор одобрил вашу заявку: теперь вы "
-	    "участник списка\n«%1».\n\nПисьма участникам отправляйте на "
-	    "адрес %2", "A coordinator has approved your request: you are now "
-	    "a member of\nthe list \"%1\".\n\nWrite to the members at %2" },
 	[SAY_SUB_REFUSED] = { "Координатор списка «%1» отклонил вашу заявку "
 	    "на подписку.\n\nПричина: %2", "A coordinator of the list \"%1\" "
 	    "has declined your subscription request.\n\nReason: %2" },
@@ -169,9 +159,6 @@ static const struct moderate_phrase moderate_phrases[SAY_COUNT] = {
 	    "it has not been sent to the members" },
 	[SAY_OUTCOME_SUBSCRIPTION] = { "заявка на подписку не выполнена",
 	    "the subscription request has not been carried out" },
-	[SAY_MODE_NORMAL] = { "обычный", "normal" },
-	[SAY_MODE_DIGEST] = { "дайджест", "digest" },
-	[SAY_MODE_NOMAIL] = { "без писем", "no mail" },
 };
 
 /* A reply to a coordinator's decision, and where it goes. */
@@ -219,16 +206,6 @@ moderate_fill(enum moderate_say id, const char *lang, const char *const *val,
 
 /* A delivery mode ("normal", "digest", "nomail"; "" is normal) as people
  * read it. */
-static const char *
-moderate_mode_name(const char *mode, const char *lang)
-{
-	if (mode != NULL && strcmp(mode, "digest") == 0)
-		return moderate_say(SAY_MODE_DIGEST, lang);
-	if (mode != NULL && strcmp(mode, "nomail") == 0)
-		return moderate_say(SAY_MODE_NOMAIL, lang);
-	return moderate_say(SAY_MODE_NORMAL, lang);
-}
-
 /* "14 дней", "3 дня", "1 день"; "14 days". */
 static void
 moderate_days(int n, const char *lang, char *out, size_t sz)
@@ -367,7 +344,7 @@ moderate_hold_subscription(struct site *s, const struct list_config *l,
 
 	if (mode == NULL || *mode == '\0')
 		mode = "normal";
-	val[0] = moderate_mode_name(mode, l->language);
+	val[0] = command_mode_name(l->language, mode);
 	reason = moderate_fill(SAY_HELD_SUBSCRIPTION, l->language, val, 1);
 	id = moderate_record(s, l, HELD_KIND_SUBSCRIPTION, address, mode,
 	    request, reason, token);
@@ -482,30 +459,17 @@ moderate_welcome(struct site *s, const struct list_config *l,
 {
 	struct template_var	 v[2];
 	struct reply		 r;
-	const char		*val[2];
-	char			*post, *text;
 
-	if (template_exists(s->cfg->templates_dir, l->language, "welcome")) {
-		v[0] = (struct template_var){ "address", h->sender };
-		v[1] = (struct template_var){ "mode",
-		    moderate_mode_name(h->mode, l->language) };
-		memset(&r, 0, sizeof r);
-		r.template = "welcome";
-		r.list = l;
-		r.to = h->sender;
-		r.vars = v;
-		r.nvars = 2;
-		(void)reply_send(s, &r);
-		return;
-	}
-	post = site_list_address(s->cfg, l, "");
-	val[0] = l->title;
-	val[1] = post;
-	text = moderate_fill(SAY_SUB_WELCOME, l->language, val, 2);
-	(void)moderate_tell_requester(s, l, h->sender, SAY_TITLE_WELCOME,
-	    text);
-	free(text);
-	free(post);
+	v[0] = (struct template_var){ "address", h->sender };
+	v[1] = (struct template_var){ "mode",
+	    command_mode_name(l->language, h->mode) };
+	memset(&r, 0, sizeof r);
+	r.template = "welcome";
+	r.list = l;
+	r.to = h->sender;
+	r.vars = v;
+	r.nvars = 2;
+	(void)reply_send(s, &r);
 }
 
 /* Add a held subscriber: the decision and the membership together. */
@@ -685,14 +649,9 @@ static const char moderate_re_header[] =
     ":\\s.*"
     "|.*\\b(?:wrote|writes|написала?|написали|пишет)\\s*:"
     "|.*@\\S*\\s*:)\\s*$";
-static const char moderate_re_prefix[] =
-    "^(?:\\s*(?:re|fwd?|aw|sv|ответ|отв)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*:)*"
-    "\\s*";
-
 struct moderate_grammar {
 	pcre2_code		*word;
 	pcre2_code		*header;
-	pcre2_code		*prefix;
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
 };
@@ -709,41 +668,27 @@ moderate_compile(const char *pattern)
 	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
 	if (code == NULL) {
 		pcre2_get_error_message(err, msg, sizeof msg);
-		log_warnx("moderate: pattern at %zu: %s", (size_t)off,
+		fatalx("moderate: pattern at %zu: %s", (size_t)off,
 		    (const char *)msg);
 	}
 	return code;
 }
 
-static void
-moderate_grammar_free(struct moderate_grammar *g)
+/* Compiled once, on first use; the patterns are the program's own. */
+static struct moderate_grammar *
+moderate_grammar(void)
 {
-	pcre2_match_data_free(g->md);
-	pcre2_match_context_free(g->mc);
-	pcre2_code_free(g->word);
-	pcre2_code_free(g->header);
-	pcre2_code_free(g->prefix);
-}
+	static struct moderate_grammar	g;
 
-static int
-moderate_grammar_init(struct moderate_grammar *g)
-{
-	memset(g, 0, sizeof *g);
-	g->word = moderate_compile(moderate_re_word);
-	g->header = moderate_compile(moderate_re_header);
-	g->prefix = moderate_compile(moderate_re_prefix);
-	if (g->word == NULL || g->header == NULL || g->prefix == NULL) {
-		moderate_grammar_free(g);
-		return -1;
-	}
-	g->md = pcre2_match_data_create(8, NULL);
-	g->mc = pcre2_match_context_create(NULL);
-	if (g->md == NULL || g->mc == NULL) {
-		moderate_grammar_free(g);
-		return -1;
-	}
-	pcre2_set_match_limit(g->mc, MODERATE_MATCH_LIMIT);
-	return 0;
+	if (g.word != NULL)
+		return &g;
+	g.word = moderate_compile(moderate_re_word);
+	g.header = moderate_compile(moderate_re_header);
+	if ((g.md = pcre2_match_data_create(8, NULL)) == NULL ||
+	    (g.mc = pcre2_match_context_create(NULL)) == NULL)
+		fatalx("moderate: out of memory");
+	pcre2_set_match_limit(g.mc, MODERATE_MATCH_LIMIT);
+	return &g;
 }
 
 static int
@@ -897,17 +842,18 @@ moderate_parse_text(struct moderate_grammar *g, const char *text,
 	return MODERATE_NONE;
 }
 
+/* The Subject, its "Re:" prefixes and list tag stripped as the commands'
+ * are. */
 static enum moderate_decision
 moderate_parse_subject(struct moderate_grammar *g, const char *subject,
     char **reason)
 {
 	struct moderate_line	 rest;
 	enum moderate_decision	 d;
-	size_t			 len = strlen(subject), skip = 0;
+	char			*bare;
 
-	if (moderate_match(g, g->prefix, subject, len))
-		skip = pcre2_get_ovector_pointer(g->md)[1];
-	d = moderate_word(g, subject + skip, len - skip, &rest);
+	bare = command_subject_strip(subject);
+	d = moderate_word(g, bare, strlen(bare), &rest);
 	if (d == MODERATE_REJECT) {
 		*reason = xstrndup(rest.s, rest.len > MODERATE_REASON_MAX ?
 		    MODERATE_REASON_MAX : rest.len);
@@ -915,23 +861,21 @@ moderate_parse_subject(struct moderate_grammar *g, const char *subject,
 			**reason = '\0';
 		str_trim(*reason);
 	}
+	free(bare);
 	return d;
 }
 
 enum moderate_decision
 moderate_decision_parse(const char *text, const char *subject, char **reason)
 {
-	struct moderate_grammar	 g;
+	struct moderate_grammar	*g = moderate_grammar();
 	enum moderate_decision	 d = MODERATE_NONE;
 
 	*reason = NULL;
-	if (moderate_grammar_init(&g) == -1)
-		return MODERATE_NONE;
 	if (text != NULL)
-		d = moderate_parse_text(&g, text, reason);
+		d = moderate_parse_text(g, text, reason);
 	if (d == MODERATE_NONE && subject != NULL)
-		d = moderate_parse_subject(&g, subject, reason);
-	moderate_grammar_free(&g);
+		d = moderate_parse_subject(g, subject, reason);
 	return d;
 }
 
