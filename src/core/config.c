@@ -889,16 +889,6 @@ config_load(const char *path, config_error_fn error, void *arg)
 }
 
 static void
-config_free_strings(char **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 config_free_list(struct list_config *lc)
 {
 	free(lc->name);
@@ -906,8 +896,8 @@ config_free_list(struct list_config *lc)
 	free(lc->description);
 	free(lc->language);
 	free(lc->subject_tag);
-	config_free_strings(lc->coordinators, lc->ncoordinators);
-	config_free_strings(lc->reviewers, lc->nreviewers);
+	str_array_free(lc->coordinators, lc->ncoordinators);
+	str_array_free(lc->reviewers, lc->nreviewers);
 	free(lc->archive_url);
 	free(lc->unsubscribe_url);
 	free(lc->file);

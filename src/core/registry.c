@@ -36,13 +36,8 @@
 static uint32_t
 registry_lower(uint32_t cp)
 {
-	if (cp >= 'A' && cp <= 'Z')
-		return cp + 0x20;
-	if (cp >= 0x410 && cp <= 0x42f)
-		return cp + 0x20;
-	if (cp == 0x401 || cp == 0x451)
-		return 0x435;
-	return cp;
+	cp = charset_lower(cp);
+	return cp == 0x451 ? 0x435 : cp;	/* ё as е */
 }
 
 static int

@@ -244,11 +244,7 @@ spool_pending(const char *dir, char ***ids, size_t *n)
 void
 spool_ids_free(char **ids, size_t n)
 {
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	str_array_free(ids, n);
 }
 
 static int

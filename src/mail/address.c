@@ -244,35 +244,6 @@ address_split(const char *addr, char **local, char **domain)
 	return 0;
 }
 
-/* Fold ASCII and Cyrillic capitals of a UTF-8 string to small letters. */
-static char *
-address_fold(const char *s)
-{
-	struct buf	b;
-	size_t		n = strlen(s), i = 0, k;
-	uint32_t	cp;
-	char		u[2];
-
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	while (i < n) {
-		k = charset_utf8_char(s + i, n - i, &cp);
-		if (k == 0)
-			k = 1;
-		if (k == 1 && cp >= 'A' && cp <= 'Z')
-			buf_addc(&b, (int)(cp + 32));
-		else if (k == 2 && cp >= 0x400 && cp <= 0x42f) {
-			cp += cp >= 0x410 ? 0x20 : 0x50;
-			u[0] = (char)(0xc0 | (cp >> 6));
-			u[1] = (char)(0x80 | (cp & 0x3f));
-			buf_add(&b, u, 2);
-		} else
-			buf_add(&b, s + i, k);
-		i += k;
-	}
-	return buf_detach(&b);
-}
-
 int
 address_equal(const char *a, const char *b, int local_ci)
 {
@@ -287,8 +258,8 @@ address_equal(const char *a, const char *b, int local_ci)
 		return 0;
 	}
 	if (local_ci) {
-		fa = address_fold(na);
-		fb = address_fold(nb);
+		fa = charset_fold(na, SIZE_MAX);
+		fb = charset_fold(nb, SIZE_MAX);
 		eq = strcmp(fa, fb) == 0;
 		free(fa);
 		free(fb);

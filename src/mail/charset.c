@@ -228,3 +228,36 @@ charset_guess_to_utf8(const char *in, size_t len)
 		return charset_utf8_sanitize(in, len);
 	return charset_to_utf8("windows-1251", in, len);
 }
+
+uint32_t
+charset_lower(uint32_t cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 0x20;
+	if (cp >= 0x410 && cp <= 0x42f)		/* А-Я */
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40f)		/* Ѐ-Џ, Ё among them */
+		return cp + 0x50;
+	return cp;
+}
+
+char *
+charset_fold(const char *s, size_t max)
+{
+	struct buf	b;
+	size_t		n = strnlen(s, max), i = 0, k;
+	uint32_t	cp;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	while (i < n) {
+		if ((k = charset_utf8_char(s + i, n - i, &cp)) == 0)
+			buf_add(&b, s + i, (k = 1));
+		else if (k <= 2)
+			buf_add_utf8(&b, charset_lower(cp));
+		else
+			buf_add(&b, s + i, k);
+		i += k;
+	}
+	return buf_detach(&b);
+}

@@ -26,6 +26,13 @@ char	*charset_utf8_sanitize(const char *in, size_t len);
  * in *cp, or 0 when the bytes at s are not a valid character.
  */
 size_t	 charset_utf8_char(const char *s, size_t n, uint32_t *cp);
+/* Small letter of an ASCII or Cyrillic capital (Ё included); any other
+ * code point unchanged. */
+uint32_t charset_lower(uint32_t cp);
+/* The UTF-8 string with ASCII and Cyrillic capitals made small; bytes
+ * that are not valid UTF-8 are kept as they are.  At most max bytes of s
+ * are read. */
+char	*charset_fold(const char *s, size_t max);
 /* The name iconv should be given for charset, or NULL if it is unusable. */
 const char *charset_canonical(const char *charset, char *tmp, size_t tmplen);
 

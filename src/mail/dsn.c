@@ -139,38 +139,27 @@ static const char *const dsn_robot_locals[] = {
 static char *
 dsn_fold(const char *s, size_t max)
 {
-	struct buf		 b;
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, n = strlen(s);
-	int			 space = 0;
+	struct buf	 b;
+	size_t		 i, n = strnlen(s, max);
+	int		 space = 0;
+	char		*folded;
 
 	buf_init(&b);
 	buf_add(&b, "", 0);
-	for (i = 0; i < n && i < max; i++) {
-		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
-		    p[i] == '\n') {
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+		    s[i] == '\n') {
 			space = 1;
 			continue;
 		}
 		if (space && b.len > 0)
 			buf_addc(&b, ' ');
 		space = 0;
-		if (p[i] == 0xd0 && i + 1 < n && p[i + 1] == 0x81) {
-			buf_add(&b, "\xd1\x91", 2);	/* Ё */
-			i++;
-		} else if (p[i] == 0xd0 && i + 1 < n && p[i + 1] >= 0x90 &&
-		    p[i + 1] <= 0x9f) {
-			buf_addc(&b, 0xd0);
-			buf_addc(&b, p[++i] + 0x20);
-		} else if (p[i] == 0xd0 && i + 1 < n && p[i + 1] >= 0xa0 &&
-		    p[i + 1] <= 0xaf) {
-			buf_addc(&b, 0xd1);
-			buf_addc(&b, p[++i] - 0x20);
-		} else
-			buf_addc(&b, p[i] >= 'A' && p[i] <= 'Z' ? p[i] | 0x20 :
-			    p[i]);
+		buf_addc(&b, s[i]);
 	}
-	return buf_detach(&b);
+	folded = charset_fold(buf_cstr(&b), b.len);
+	buf_free(&b);
+	return folded;
 }
 
 static int

@@ -22,6 +22,8 @@ int	 str_has_prefix_ci(const char *s, const char *prefix);
 int	 str_to_u64(const char *s, uint64_t max, uint64_t *out);
 /* 1 when the n bytes are valid UTF-8. */
 int	 str_utf8_valid(const char *s, size_t n);
+/* Free n strings and the array that holds them. */
+void	 str_array_free(char **, size_t n);
 /* Join dir and name with one '/'; returns a new string. */
 char	*str_path_join(const char *dir, const char *name);
 
