@@ -141,6 +141,70 @@ static const char *const schema_steps[] = {
 
 	/* 5: the runner takes pending deliveries in id order, chunk by chunk. */
 	"CREATE INDEX deliveries_pending_id ON deliveries(state, id);",
+
+	/*
+	 * 6: methodological developments: a submission (numbered per year
+	 * across the site, e.g. "М-2026-0042"), its files by version, and
+	 * the reviewers' assignments with their decisions.  A submission's
+	 * level is where it has been recognised: municipal (approved on the
+	 * list), regional (passed regional expertise), portal (published on
+	 * the regional portal).
+	 */
+	"CREATE TABLE submissions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  list_id INTEGER NOT NULL REFERENCES lists(id),"
+	"  year INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  description TEXT NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  author_name TEXT,"
+	"  message_id TEXT,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  state TEXT NOT NULL DEFAULT 'review'"
+	"    CHECK (state IN ('review','revise','approved','rejected',"
+	"    'withdrawn')),"
+	"  level TEXT NOT NULL DEFAULT 'municipal'"
+	"    CHECK (level IN ('municipal','regional','portal')),"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  decided INTEGER,"
+	"  post_id INTEGER REFERENCES posts(id),"
+	"  UNIQUE (year, seq));"
+	"CREATE INDEX submissions_list ON submissions(list_id, state);"
+	"CREATE INDEX submissions_author ON submissions(author);"
+	"CREATE TABLE submission_files ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+	"  version INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL);"
+	"CREATE INDEX submission_files_sub ON"
+	"  submission_files(submission_id, version);"
+	"CREATE TABLE review_assignments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+	"  version INTEGER NOT NULL,"
+	"  reviewer TEXT NOT NULL,"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  state TEXT NOT NULL DEFAULT 'open'"
+	"    CHECK (state IN ('open','decided','reassigned')),"
+	"  decision TEXT CHECK (decision IN ('approve','revise','reject')),"
+	"  comment TEXT,"
+	"  assigned INTEGER NOT NULL,"
+	"  reminded INTEGER,"
+	"  decided INTEGER);"
+	"CREATE INDEX review_assignments_open ON"
+	"  review_assignments(state, assigned);"
+	"CREATE TABLE submission_levels ("
+	"  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+	"  level TEXT NOT NULL,"
+	"  recorded_by TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))
