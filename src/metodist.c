@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "core/config.h"
+#include "util/fault.h"
 #include "util/log.h"
 
 static const struct cli_command *const cli_commands[] = {
@@ -66,6 +67,7 @@ main(int argc, char *argv[])
 	size_t		 i;
 	int		 ch;
 
+	fault_init();
 	memset(&ctx, 0, sizeof ctx);
 	while ((ch = getopt(argc, argv, "+c:v")) != -1) {
 		switch (ch) {

@@ -35,6 +35,7 @@
 #include "io/spool.h"
 #include "util/atomicfile.h"
 #include "util/buf.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -266,6 +267,7 @@ main(int argc, char *argv[])
 	memset(&d, 0, sizeof d);
 	d.config_path = getenv("METODIST_CONFIG") ? getenv("METODIST_CONFIG") :
 	    METODIST_SYSCONFDIR "/metodist.conf";
+	fault_init();
 	while ((ch = getopt(argc, argv, "c:dv")) != -1) {
 		switch (ch) {
 		case 'c': d.config_path = optarg; break;

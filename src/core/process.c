@@ -270,11 +270,17 @@ process_claimed(struct site *s, const char *dir, const char *id)
 		spool_release(dir, id);
 		return PROCESS_TEMP;
 	}
-	if (db_int(s->db, 0, "SELECT count(*) FROM processed WHERE spool_id = "
-	    "?1", "t", id) > 0)
-		r = PROCESS_DONE;
-	else
+	switch (db_int(s->db, 0, "SELECT count(*) FROM processed WHERE "
+	    "spool_id = ?1", "t", id)) {
+	case -1:
+		r = PROCESS_TEMP;
+		break;
+	case 0:
 		r = process_loaded(s, &e);
+		break;
+	default:
+		r = PROCESS_DONE;
+	}
 	spool_entry_free(&e);
 	if (r == PROCESS_DONE && spool_done(dir, id) == -1)
 		log_warn("process: cannot remove from spool");

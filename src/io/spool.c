@@ -14,6 +14,7 @@
 
 #include "io/spool.h"
 #include "util/atomicfile.h"
+#include "util/fault.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/rnd.h"
@@ -90,7 +91,7 @@ spool_move(const char *dir, const char *from, const char *to, const char *id)
 	if (spool_path(src, sizeof src, dir, from, id) == -1 ||
 	    spool_path(dst, sizeof dst, dir, to, id) == -1)
 		return -1;
-	if (rename(src, dst) == -1)
+	if (fault_fail(FAULT_RENAME) || rename(src, dst) == -1)
 		return -1;
 	return atomicfile_sync_dir(dst);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -24,6 +25,7 @@ db_open(const char *path, sqlite3 **out)
 		sqlite3_close(db);
 		return -1;
 	}
+	fault_db(db);
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	if (db_exec(db, "PRAGMA journal_mode=WAL", "") == -1 ||
 	    db_exec(db, "PRAGMA synchronous=FULL", "") == -1 ||
@@ -49,6 +51,7 @@ db_transient(sqlite3 *db)
 	switch (sqlite3_errcode(db) & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
+	case SQLITE_INTERRUPT:
 	case SQLITE_IOERR:
 	case SQLITE_FULL:
 	case SQLITE_CANTOPEN:

@@ -16,6 +16,9 @@ member_add(sqlite3 *db, int64_t lid, const char *addr, const char *name,
 {
 	int	changes;
 
+	if (lid < 0)
+		return -1;
+
 	/* Not OR IGNORE: that would hide a CHECK failure (a bad mode). */
 	if (db_exec(db, "INSERT INTO members (list_id, address, name, mode, "
 	    "created) VALUES (?1,?2,?3,?4,?5) ON CONFLICT (list_id, address) "
@@ -38,6 +41,9 @@ member_remove(sqlite3 *db, int64_t lid, const char *addr, int local_ci)
 {
 	char	sql[160];
 
+	if (lid < 0)
+		return -1;
+
 	snprintf(sql, sizeof sql, "DELETE FROM members WHERE list_id = ?1 "
 	    "AND %s", member_match_sql(local_ci));
 	if (db_exec(db, sql, "it", lid, addr) == -1)
@@ -50,6 +56,9 @@ member_is(sqlite3 *db, int64_t lid, const char *addr, int local_ci)
 {
 	char	sql[160];
 	int64_t	n;
+
+	if (lid < 0)
+		return -1;
 
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM members WHERE "
 	    "list_id = ?1 AND %s", member_match_sql(local_ci));
@@ -64,6 +73,9 @@ member_foreach(sqlite3 *db, int64_t lid, const char *mode, member_fn fn,
 	sqlite3_stmt	*st;
 	struct member	 m;
 	int		 rc, ret = 0;
+
+	if (lid < 0)
+		return -1;
 
 	st = db_stmt(db, "SELECT id, address, name, mode FROM members "
 	    "WHERE list_id = ?1 AND (?2 IS NULL OR (mode = ?2 AND "
@@ -90,6 +102,8 @@ member_foreach(sqlite3 *db, int64_t lid, const char *mode, member_fn fn,
 int64_t
 member_count(sqlite3 *db, int64_t lid)
 {
+	if (lid < 0)
+		return -1;
 	return db_int(db, 0, "SELECT count(*) FROM members WHERE list_id = ?1",
 	    "i", lid);
 }
@@ -98,6 +112,9 @@ int
 member_enable(sqlite3 *db, int64_t lid, const char *addr, int local_ci)
 {
 	char	sql[200];
+
+	if (lid < 0)
+		return -1;
 
 	snprintf(sql, sizeof sql, "UPDATE members SET disabled = NULL, "
 	    "bounce_score = 0, bounce_updated = NULL WHERE list_id = ?1 AND "

@@ -4,7 +4,8 @@
  * Contract: addresses are stored as address_normalize() gives them; the
  * comparison of local parts is exact unless the caller asks for case
  * blindness (the site's local_part_case).  A member appears at most once
- * per list.
+ * per list.  A negative list id (the -1 of a failed list lookup) is an
+ * error for every function here, never "no members".
  */
 #ifndef METODIST_STORE_MEMBER_H
 #define METODIST_STORE_MEMBER_H

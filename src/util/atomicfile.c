@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "fault.h"
 #include "rnd.h"
 #include "xmalloc.h"
 
@@ -26,7 +27,7 @@ atomicfile_write_all(int fd, const void *data, size_t len)
 	ssize_t		 n;
 
 	while (len > 0) {
-		n = write(fd, p, len);
+		n = fault_fail(FAULT_WRITE) ? -1 : write(fd, p, len);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -50,7 +51,7 @@ atomicfile_sync_dir(const char *path)
 	free(copy);
 	if (fd == -1)
 		return -1;
-	rc = fsync(fd);
+	rc = fault_fail(FAULT_FSYNC) ? -1 : fsync(fd);
 	saved = errno;
 	close(fd);
 	errno = saved;
@@ -82,7 +83,8 @@ atomicfile_write_nodirsync(const char *tmpdir, const char *dstpath,
 	fd = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (fd == -1)
 		return -1;
-	if (atomicfile_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	if (atomicfile_write_all(fd, data, len) == -1 ||
+	    fault_fail(FAULT_FSYNC) || fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
 		goto fail;
@@ -91,7 +93,7 @@ atomicfile_write_nodirsync(const char *tmpdir, const char *dstpath,
 		saved = errno;
 		goto fail;
 	}
-	if (rename(tmppath, dstpath) == -1) {
+	if (fault_fail(FAULT_RENAME) || rename(tmppath, dstpath) == -1) {
 		saved = errno;
 		goto fail;
 	}

@@ -118,7 +118,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(LOG_CRIT, strerror(saved), fmt, ap);
 	va_end(ap);
-	exit(70);
+	exit(LOG_FATAL_EXIT);
 }
 
 void
@@ -129,5 +129,5 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(LOG_CRIT, NULL, fmt, ap);
 	va_end(ap);
-	exit(70);
+	exit(LOG_FATAL_EXIT);
 }

@@ -4,12 +4,17 @@
  * Contract: log_init() picks stderr or syslog once; every later call
  * writes one line.  log_warn() appends strerror(errno) and must only be
  * used right after a failed system call; log_warnx() never does.  fatal()
- * and fatalx() are for broken invariants: they log and exit(70).
+ * and fatalx() are for broken invariants and exhausted memory: they log
+ * and exit with EX_TEMPFAIL (75), because an MTA keeps a message whose
+ * delivery command exited so and bounces it for most other codes.
  */
 #ifndef METODIST_LOG_H
 #define METODIST_LOG_H
 
 #include <stdarg.h>
+#include <sysexits.h>
+
+#define LOG_FATAL_EXIT	EX_TEMPFAIL
 
 void	log_init(const char *progname, int to_syslog, int verbose);
 void	log_set_verbose(int);

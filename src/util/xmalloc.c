@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -17,7 +18,7 @@ xmalloc(size_t n)
 {
 	void	*p;
 
-	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
+	if (fault_fail(FAULT_ALLOC) || (p = malloc(n == 0 ? 1 : n)) == NULL)
 		fatal("xmalloc %zu", n);
 	return p;
 }
@@ -27,7 +28,8 @@ xcalloc(size_t nmemb, size_t size)
 {
 	void	*p;
 
-	if ((p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size)) == NULL)
+	if (fault_fail(FAULT_ALLOC) ||
+	    (p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size)) == NULL)
 		fatal("xcalloc %zu*%zu", nmemb, size);
 	return p;
 }
@@ -39,7 +41,8 @@ xreallocarray(void *old, size_t nmemb, size_t size)
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		fatalx("xreallocarray: %zu*%zu overflows", nmemb, size);
-	if ((p = realloc(old, nmemb * size == 0 ? 1 : nmemb * size)) == NULL)
+	if (fault_fail(FAULT_ALLOC) ||
+	    (p = realloc(old, nmemb * size == 0 ? 1 : nmemb * size)) == NULL)
 		fatal("xreallocarray %zu*%zu", nmemb, size);
 	return p;
 }
@@ -70,7 +73,7 @@ xasprintf(const char *fmt, ...)
 	char	*s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
+	if (fault_fail(FAULT_ALLOC) || vasprintf(&s, fmt, ap) == -1)
 		fatal("xasprintf");
 	va_end(ap);
 	return s;

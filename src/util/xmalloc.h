@@ -1,8 +1,9 @@
 /*
  * xmalloc: allocation that never returns NULL.
  *
- * Contract: running out of memory is a broken invariant for this program;
- * these wrappers call fatal() instead of returning NULL.  xreallocarray
+ * Contract: these wrappers never return NULL; out of memory they call
+ * fatal(), which exits with EX_TEMPFAIL so that an MTA keeps the message
+ * and a supervisor restarts the daemon.  xreallocarray
  * checks the multiplication for overflow.
  */
 #ifndef METODIST_XMALLOC_H

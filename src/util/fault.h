@@ -1,0 +1,46 @@
+/*
+ * fault: test-only fault injection at the points where the gateway makes
+ * something durable.
+ *
+ * Contract: in a build configured with --enable-fault-injection,
+ * fault_init() reads METODIST_FAULT="KIND:N" and makes the Nth operation
+ * of that kind in this process fail, once: fault_fail(KIND) returns 1 for
+ * it (the caller then fails as the real call would, errno set by
+ * fault_fail), and 0 for every other call.  The kinds are the file
+ * writes, fsyncs and renames of util/atomicfile and io/spool, every
+ * allocation through util/xmalloc, and, inside SQLite, the Nth file write
+ * or sync of the database (dbio), the Nth statement run (dbstep, which is
+ * interrupted) and the Nth allocation (dballoc).  METODIST_FAULT_COUNT=FILE
+ * appends "KIND COUNT" lines for every kind to FILE when the process
+ * exits, so a test can walk N over a whole path.
+ *
+ * In other builds fault_fail() is the constant 0 and fault_init() and
+ * fault_db() do nothing: release code carries no trace of this.
+ */
+#ifndef METODIST_FAULT_H
+#define METODIST_FAULT_H
+
+#include <sqlite3.h>
+
+enum fault_kind {
+	FAULT_WRITE,
+	FAULT_FSYNC,
+	FAULT_RENAME,
+	FAULT_ALLOC,
+	FAULT_DBIO,
+	FAULT_DBSTEP,
+	FAULT_DBALLOC,
+	FAULT_NKINDS
+};
+
+#ifdef METODIST_FAULTS
+void	fault_init(void);
+void	fault_db(sqlite3 *);
+int	fault_fail(enum fault_kind);
+#else
+#define fault_init()		((void)0)
+#define fault_db(db)		((void)(db))
+#define fault_fail(kind)	0
+#endif
+
+#endif
