@@ -206,6 +206,34 @@ reply "$author" "$author" "$list-request@$E2E_DOMAIN" "статус" ""
 like "$(body_of "$(only "$author")")" "$code" "status by mail lists the author's submission"
 like "$(body_of "$(only "$author")")" 'одобрена' "... and its state"
 
+# --- above submit_attach_max: listed, and fetched with "файл" -------------------
+sed -i 's/^submit_attach_max.*/submit_attach_max = 300/' "$conf"
+e2e_outbox_clear
+submit "Анна Иванова <$author>" "Контрольная работа" "Два варианта." \
+	"$f/plan.docx:Контрольная.docx:utf-8" "$f/slides.pdf:Ответы.pdf:utf-8"
+code2=$(body_of "$(only "$author")" | grep -o 'М-[0-9]\{4\}-[0-9]\{4\}' | sed -n 1p)
+[ -n "$code2" ] && [ "$code2" != "$code" ]
+is "$?" 0 "a second development gets the next number ($code2)"
+is "$(e2e_outbox_count_for "$rev1")" 0 "round-robin: not the last reviewer again"
+is "$(e2e_outbox_count_for "$rev2")" 1 "round-robin: the next reviewer"
+l3=$(only "$rev2")
+is "$(python3 "$py" files "$l3")" "" "above the attach limit: nothing attached"
+like "$(body_of "$l3")" 'Контрольная\.docx \(441 байт\)' "the files are listed with their sizes"
+like "$(body_of "$l3")" "файл $code2" "... and the command that fetches them"
+e2e_outbox_clear
+reply "$rev2" "$rev2" "$list-request@$E2E_DOMAIN" "файл $code2" ""
+is "$rc" 0 "file command: deliver exits 0"
+got=$(e2e_outbox_for "$rev2" | while read -r x; do python3 "$py" files "$x"; done | sort)
+is "$got" "$(printf '%s\t%s\n%s\t%s' "$(sha "$f/plan.docx")" 'Контрольная.docx' \
+	"$(sha "$f/slides.pdf")" 'Ответы.pdf' | sort)" \
+	"file command: each file in a letter of its own, byte-identical"
+e2e_outbox_clear
+reply "$m2" "$m2" "$list-request@$E2E_DOMAIN" "файл $code2" ""
+like "$(body_of "$(only "$m2")")" 'доступны её автору' "file command: refused to a member before approval"
+is "$(e2e_outbox_for "$m2" | while read -r x; do python3 "$py" files "$x"; done)" "" \
+	"... with no file in it"
+sed -i 's/^submit_attach_max.*/submit_attach_max = 10485760/' "$conf"
+
 # --- hostile input: each answered, nothing stored -------------------------------
 nfiles=$(find "$E2E_VAR/submissions" -type f | grep -c .)
 printf 'root:x:0:0:root:/root:/bin/bash\n' >"$f/passwd"
@@ -233,7 +261,7 @@ reply "$author" "$author" "$list+submit@$E2E_DOMAIN" "Без файлов" "За
 like "$(body_of "$(only "$author")")" 'не приложено ни одного файла' "no attachment: the reply says why"
 like "$(body_of "$(only "$author")")" "$list\\+submit@$E2E_DOMAIN" "... and where to send the files"
 is "$(find "$E2E_VAR/submissions" -type f | grep -c .)" "$nfiles" "hostile input stored no file"
-is "$(sql "SELECT count(*) FROM submissions")" 1 "hostile input made no submission"
+is "$(sql "SELECT count(*) FROM submissions")" 2 "hostile input made no submission"
 check "no file was written by the attachment's name" \
 	test ! -e "$E2E_TMP/etc/passwd" -a ! -e "$E2E_VAR/etc/passwd"
 
