@@ -205,6 +205,10 @@ e2e_outbox_clear
 reply "$author" "$author" "$list-request@$E2E_DOMAIN" "статус" ""
 like "$(body_of "$(only "$author")")" "$code" "status by mail lists the author's submission"
 like "$(body_of "$(only "$author")")" 'одобрена' "... and its state"
+e2e_outbox_clear
+reply "$m2" "$m2" "$list-request@$E2E_DOMAIN" "помощь" ""
+like "$(body_of "$(only "$m2")")" "$list\\+submit@$E2E_DOMAIN" "help names the submission address"
+like "$(body_of "$(only "$m2")")" 'статус' "help lists the status command"
 
 # --- above submit_attach_max: listed, and fetched with "файл" -------------------
 sed -i 's/^submit_attach_max.*/submit_attach_max = 300/' "$conf"
