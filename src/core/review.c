@@ -1060,8 +1060,9 @@ review_due_one(struct site *s, int64_t id, time_t now)
 		review_assignment_free(&a);
 		return 0;
 	}
+	/* An assignment of an earlier version waits for nothing. */
 	if ((l = config_list(s->cfg, sub.list)) != NULL &&
-	    strcmp(sub.state, "review") == 0) {
+	    strcmp(sub.state, "review") == 0 && a.version == sub.version) {
 		if (now - a.assigned >= (time_t)l->review_reassign_days *
 		    REVIEW_DAY)
 			rc = review_reassign(s, l, &a, &sub, now);

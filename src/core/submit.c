@@ -367,32 +367,43 @@ out:
 	return rc;
 }
 
-/* The reviewers who asked for this revision (the version before). */
+/*
+ * The reviewers of the version before who decided on it (whoever asked for
+ * the revision first), still reviewers of the list; then others in turn
+ * until the list's review_decisions are covered.  Number assigned, -1.
+ */
 static int
 submit_revision_reviewers(struct submit_ctx *c, const struct submission *sub,
     int64_t version, time_t now)
 {
+	static const char *const order[] = { "revise", "approve" };
 	struct review_assignment	*v;
-	size_t				 n, i;
-	int				 done = 0, rc = 0;
+	char				**done = NULL;
+	size_t				 n, i, k, ndone = 0;
+	int				 rc = 0, more;
 
 	if (review_list(c->site->db, sub->id, &v, &n) == -1)
 		return -1;
-	for (i = 0; i < n && rc == 0; i++)
-		if (v[i].version == version - 1 &&
-		    strcmp(v[i].decision, "revise") == 0 &&
-		    config_is_reviewer(c->site->cfg, c->list, v[i].reviewer)) {
-			rc = review_assign_to(c->site, c->list, sub,
-			    v[i].reviewer, now);
-			done++;
-		}
+	done = xreallocarray(NULL, n + 1, sizeof *done);
+	for (k = 0; k < sizeof order / sizeof order[0]; k++)
+		for (i = 0; i < n && rc == 0; i++)
+			if (v[i].version == version - 1 &&
+			    strcmp(v[i].decision, order[k]) == 0 &&
+			    config_is_reviewer(c->site->cfg, c->list,
+			    v[i].reviewer)) {
+				rc = review_assign_to(c->site, c->list, sub,
+				    v[i].reviewer, now);
+				done[ndone++] = v[i].reviewer;
+			}
+	more = c->list->review_decisions - (int)ndone;
+	if (rc == 0 && more > 0)
+		rc = review_assign_reviewers(c->site, c->list, sub, more, done,
+		    ndone, now);
+	free(done);
 	review_list_free(v, n);
 	if (rc == -1)
 		return -1;
-	if (done == 0)
-		return review_assign_reviewers(c->site, c->list, sub,
-		    c->list->review_decisions, NULL, 0, now);
-	return done;
+	return (int)ndone + rc;
 }
 
 /* The next version of a submission waiting for revision: 0, -1. */

@@ -238,6 +238,40 @@ is "$(e2e_outbox_for "$m2" | while read -r x; do python3 "$py" files "$x"; done)
 	"... with no file in it"
 sed -i 's/^submit_attach_max.*/submit_attach_max = 10485760/' "$conf"
 
+# --- two decisions needed: both reviewers, published on the second approval -------
+plist=physics
+pconf=$(e2e_list_conf "$plist")
+pcoord=$(e2e_list_coordinator "$plist")
+p1=$(e2e_list_key "$plist" reviewers | tr ',' '\n' | sed -n 1p | tr -d ' ')
+p2=$(e2e_list_key "$plist" reviewers | tr ',' '\n' | sed -n 2p | tr -d ' ')
+printf 'review_decisions = 2\n' >>"$pconf"
+e2e_member_add "$plist" "$m2" "Павел Смирнов"
+e2e_outbox_clear
+python3 "$py" message "$msg" "$author" "$plist+submit@$E2E_DOMAIN" \
+	"Лабораторная работа" "Измерение ускорения." "$f/slides.pdf:Лабораторная.pdf:koi8-r" ||
+	e2e_bail "cannot make a message"
+send "$author" "$plist+submit@$E2E_DOMAIN"
+is "$(e2e_outbox_count_for "$p1")/$(e2e_outbox_count_for "$p2")" 1/1 \
+	"two decisions needed: both reviewers get it"
+is "$(python3 "$py" files "$(only "$p2")")" \
+	"$(printf '%s\t%s' "$(sha "$f/slides.pdf")" 'Лабораторная.pdf')" \
+	"a koi8-r name reaches the reviewer decoded, the file byte-identical"
+pt1=$(e2e_header "$(only "$p1")" Reply-To | sed -n "s/.*+review-\([0-9a-f]*\)@.*/\1/p")
+pt2=$(e2e_header "$(only "$p2")" Reply-To | sed -n "s/.*+review-\([0-9a-f]*\)@.*/\1/p")
+e2e_outbox_clear
+reply "$p1" "$p1" "$plist+review-$pt1@$E2E_DOMAIN" "Re: x" "одобрено"
+is "$(e2e_outbox_count_for "$m2")" 0 "one approval of two: not published yet"
+like "$(body_of "$(only "$p1")")" 'ждёт решений' "the first reviewer is told it waits for the others"
+is "$(e2e_outbox_count_for "$author")" 0 "one approval of two: the author is not told yet"
+e2e_outbox_clear
+reply "$pcoord" "$pcoord" "$plist-request@$E2E_DOMAIN" "статус" ""
+like "$(body_of "$(only "$pcoord")")" 'Лабораторная работа' "a coordinator's status shows the list's submissions"
+e2e_outbox_clear
+reply "$p2" "$p2" "$plist+review-$pt2@$E2E_DOMAIN" "Re: x" "Approved"
+is "$(e2e_outbox_count_for "$m2")" 1 "the second approval publishes it"
+is "$(sql "SELECT state FROM submissions WHERE list_id = (SELECT id FROM lists WHERE name = '$plist')")" \
+	approved "two approvals: approved"
+
 # --- hostile input: each answered, nothing stored -------------------------------
 nfiles=$(find "$E2E_VAR/submissions" -type f | grep -c .)
 printf 'root:x:0:0:root:/root:/bin/bash\n' >"$f/passwd"
@@ -265,7 +299,7 @@ reply "$author" "$author" "$list+submit@$E2E_DOMAIN" "Без файлов" "За
 like "$(body_of "$(only "$author")")" 'не приложено ни одного файла' "no attachment: the reply says why"
 like "$(body_of "$(only "$author")")" "$list\\+submit@$E2E_DOMAIN" "... and where to send the files"
 is "$(find "$E2E_VAR/submissions" -type f | grep -c .)" "$nfiles" "hostile input stored no file"
-is "$(sql "SELECT count(*) FROM submissions")" 2 "hostile input made no submission"
+is "$(sql "SELECT count(*) FROM submissions")" 3 "hostile input made no submission"
 check "no file was written by the attachment's name" \
 	test ! -e "$E2E_TMP/etc/passwd" -a ! -e "$E2E_VAR/etc/passwd"
 
