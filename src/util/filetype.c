@@ -61,7 +61,7 @@ filetype_odf(const unsigned char *p, size_t len, struct filetype_zip *z)
 	nlen = filetype_le16(p + 26);
 	xlen = filetype_le16(p + 28);
 	dlen = filetype_le32(p + 18);
-	if (filetype_le16(p + 8) != 0 || nlen != 8 ||
+	if (filetype_le16(p + 8) != 0 || nlen != 8 || len < 30 + nlen ||
 	    memcmp(p + 30, "mimetype", 8) != 0)
 		return;
 	off = 30 + nlen + xlen;

@@ -218,7 +218,6 @@ START_TEST(test_filetype_extension)
 	static const char ole[] = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 rest";
 	size_t	len;
 	char	*docx = zip_make(docx_names, 1, "<x/>", 0, &len);
-	const char *t;
 
 	ck_assert_str_eq(filetype_of("План.docx", docx, len), "docx");
 	ck_assert_str_eq(filetype_of("PLAN.DOCX", docx, len), "docx");
@@ -232,13 +231,34 @@ START_TEST(test_filetype_extension)
 	ck_assert_ptr_null(filetype_sniff("root:x:0:0", 10));
 	ck_assert_ptr_null(filetype_sniff("", 0));
 	ck_assert_ptr_null(filetype_sniff("%PD", 3));
-	/* every prefix of a package is read without going past its end */
-	for (size_t i = 0; i <= len; i++) {
-		t = filetype_sniff(docx, i);
-		ck_assert(t == NULL || strcmp(t, "zip") == 0 ||
-		    strcmp(t, "docx") == 0);
-	}
 	free(docx);
+}
+END_TEST
+
+/* Every prefix of a package, in a buffer of exactly that size (so that
+ * the sanitizers see a read past its end), is read safely. */
+START_TEST(test_filetype_prefixes)
+{
+	static const char *const docx_names[] = { "word/document.xml" };
+	static const char *const odt_names[] = { "mimetype", "content.xml" };
+	char		*pkg[2], *copy;
+	size_t		 len[2], i, k;
+	const char	*t;
+
+	pkg[0] = zip_make(docx_names, 1, "<x/>", 0, &len[0]);
+	pkg[1] = zip_make(odt_names, 2,
+	    "application/vnd.oasis.opendocument.text", 0, &len[1]);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i <= len[k]; i++) {
+			copy = xmalloc(i ? i : 1);
+			memcpy(copy, pkg[k], i);
+			t = filetype_sniff(copy, i);
+			ck_assert(t == NULL || strcmp(t, "zip") == 0 ||
+			    strcmp(t, k == 0 ? "docx" : "odt") == 0);
+			free(copy);
+		}
+		free(pkg[k]);
+	}
 }
 END_TEST
 
@@ -494,6 +514,7 @@ main(void)
 	tc = testlib_tcase(s, "filetype");
 	tcase_add_loop_test(tc, test_zip_kinds, 0, (int)NELEM(zip_cases));
 	tcase_add_test(tc, test_filetype_extension);
+	tcase_add_test(tc, test_filetype_prefixes);
 	tcase_add_test(tc, test_code);
 	tc = testlib_tcase_fixture(s, "site", site_setup, site_teardown);
 	tcase_add_test(tc, test_numbering);
