@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <nettle/sha2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "mail/address.h"
 #include "mail/filename.h"
 #include "store/db.h"
+#include "store/member.h"
 #include "store/submission.h"
 #include "util/buf.h"
 #include "util/filetype.h"
@@ -246,6 +248,25 @@ submit_refuse(struct submit_ctx *c, const char *reason)
 	return submit_answer(c, "submit-refused", v, 1);
 }
 
+/* submit_refuse with a reason made from a format. */
+static int __attribute__((format(printf, 2, 3)))
+submit_refuse_fmt(struct submit_ctx *c, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*reason;
+	int	 rc;
+
+	va_start(ap, fmt);
+	if (vasprintf(&reason, fmt, ap) == -1)
+		reason = NULL;
+	va_end(ap);
+	if (reason == NULL)
+		return -1;
+	rc = submit_refuse(c, reason);
+	free(reason);
+	return rc;
+}
+
 /* Write the accepted files under var/submissions; 0 or -1. */
 static int
 submit_store(struct submit_ctx *c)
@@ -263,8 +284,8 @@ submit_store(struct submit_ctx *c)
 		strncat(name, ".", sizeof name - strlen(name) - 1);
 		strncat(name, f->type, sizeof name - strlen(name) - 1);
 		submit_sha256(f->att->data, f->att->len, f->sha256);
-		if ((f->path = c->site == NULL ? NULL : site_store_file(c->site,
-		    dir, name, f->att->data, f->att->len)) == NULL) {
+		if ((f->path = site_store_file(c->site, dir, name,
+		    f->att->data, f->att->len)) == NULL) {
 			free(dir);
 			return -1;
 		}
@@ -296,37 +317,40 @@ submit_record_files(struct submit_ctx *c, int64_t id, int64_t version)
 	return 0;
 }
 
+/* Cut s to at most max bytes, on a UTF-8 character boundary. */
+static char *
+submit_cut(char *s, size_t max)
+{
+	size_t	len = strlen(s);
+
+	if (len > max) {
+		len = max;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+		s[len] = '\0';
+	}
+	return str_trim(s);
+}
+
 /* The title: the Subject without "Re:", or the first file's name. */
 static char *
 submit_title(struct submit_ctx *c)
 {
 	char	*t = command_subject_strip(c->msg->subject);
-	size_t	 len;
+	size_t	 i;
 
-	if (*t == '\0') {
-		free(t);
-		t = xstrdup(c->files[0].name);
-	}
-	if ((len = strlen(t)) > SUBMIT_TITLE_MAX) {
-		len = SUBMIT_TITLE_MAX;
-		while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
-			len--;
-		t[len] = '\0';
-	}
-	return t;
+	for (i = 0; *t == '\0' && i < c->nfiles; i++)
+		if (c->files[i].why == NULL) {
+			free(t);
+			t = xstrdup(c->files[i].name);
+		}
+	return submit_cut(t, SUBMIT_TITLE_MAX);
 }
 
 static char *
 submit_description(const struct message *m)
 {
-	char	*d = xstrndup(m->text, strlen(m->text) > SUBMIT_TEXT_MAX ?
-		    SUBMIT_TEXT_MAX : strlen(m->text));
-	size_t	 len = strlen(d);
-
-	while (len > 0 && ((unsigned char)d[len - 1] & 0xc0) == 0x80 &&
-	    !str_utf8_valid(d, len))
-		d[--len] = '\0';
-	return str_trim(d);
+	return submit_cut(xstrdup(m->text), SUBMIT_TEXT_MAX);
 }
 
 /* A new submission with its files and reviewers: 0, -1. */
@@ -518,13 +542,39 @@ submit_seen(struct submit_ctx *c)
 	return 1;
 }
 
+/* Who may submit: anyone to an open list, else members and coordinators
+ * (by From, as for posts).  1 yes, 0 no, -1. */
+static int
+submit_may(struct submit_ctx *c)
+{
+	const struct config	*cfg = c->site->cfg;
+
+	if (c->list->policy == POLICY_OPEN ||
+	    config_is_coordinator(cfg, c->list, c->author))
+		return 1;
+	return member_is(c->site->db, site_list_id(c->site, c->list),
+	    c->author, cfg->local_part_ci);
+}
+
 static int
 submit_run(struct submit_ctx *c)
 {
-	int	rc;
+	char	*sub;
+	int	 rc;
 
 	if ((rc = submit_seen(c)) != 0)
 		return rc == -1 ? -1 : 0;
+	if ((rc = submit_may(c)) != 1) {
+		if (rc == -1)
+			return -1;
+		sub = site_list_address(c->site->cfg, c->list, "+subscribe");
+		rc = submit_refuse_fmt(c, SUBMIT_TEXT(c, "разработки в этот "
+		    "список присылают его участники; чтобы вступить, напишите "
+		    "на адрес %s", "developments for this list come from its "
+		    "members; to join, write to %s"), sub);
+		free(sub);
+		return rc;
+	}
 	if (c->list->nreviewers == 0 || review_next_reviewer(c->site->cfg,
 	    c->list, NULL, c->author, NULL, 0) == NULL)
 		return submit_refuse(c, submit_text(c, "у этого списка нет "

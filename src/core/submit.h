@@ -1,7 +1,9 @@
 /*
  * submit: a methodological development sent to L+submit@D.
  *
- * Contract: submit_handle() takes the message's attachments one by one:
+ * Contract: on a list whose policy is not open only its members and
+ * coordinators (by From, as for posts) may submit; anyone else is told
+ * how to join.  submit_handle() takes the message's attachments one by one:
  * each gets a safe name (mail/filename), must not be empty, must fit the
  * list's submit_max_file, and must be of an allowed kind by content and
  * extension together (util/filetype); the accepted ones together must fit

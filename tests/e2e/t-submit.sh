@@ -246,6 +246,7 @@ p1=$(e2e_list_key "$plist" reviewers | tr ',' '\n' | sed -n 1p | tr -d ' ')
 p2=$(e2e_list_key "$plist" reviewers | tr ',' '\n' | sed -n 2p | tr -d ' ')
 printf 'review_decisions = 2\n' >>"$pconf"
 e2e_member_add "$plist" "$m2" "Павел Смирнов"
+e2e_member_add "$plist" "$author" "Анна Иванова"
 e2e_outbox_clear
 python3 "$py" message "$msg" "$author" "$plist+submit@$E2E_DOMAIN" \
 	"Лабораторная работа" "Измерение ускорения." "$f/slides.pdf:Лабораторная.pdf:koi8-r" ||
@@ -298,6 +299,15 @@ e2e_outbox_clear
 reply "$author" "$author" "$list+submit@$E2E_DOMAIN" "Без файлов" "Забыла приложить."
 like "$(body_of "$(only "$author")")" 'не приложено ни одного файла' "no attachment: the reply says why"
 like "$(body_of "$(only "$author")")" "$list\\+submit@$E2E_DOMAIN" "... and where to send the files"
+e2e_outbox_clear
+stranger=stranger@elsewhere.example.net
+python3 "$py" message "$msg" "$stranger" "$list+submit@$E2E_DOMAIN" "Реклама" \
+	"Купите курс." "$f/slides.pdf:Курс.pdf:utf-8" || e2e_bail "cannot make a message"
+send "$stranger" "$list+submit@$E2E_DOMAIN"
+like "$(body_of "$(only "$stranger")")" "участники.*$list\\+subscribe@" \
+	"a non-member is told that members submit, and how to join"
+is "$(e2e_outbox_count_for "$rev1")/$(e2e_outbox_count_for "$rev2")" 0/0 \
+	"a non-member's files reach no reviewer"
 is "$(find "$E2E_VAR/submissions" -type f | grep -c .)" "$nfiles" "hostile input stored no file"
 is "$(sql "SELECT count(*) FROM submissions")" 3 "hostile input made no submission"
 check "no file was written by the attachment's name" \
