@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/command.h"
+#include "core/site.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -34,14 +35,24 @@ cmd_help_commands(struct command_ctx *ctx, int at_site)
 static int
 cmd_help_exec(struct command_ctx *ctx, const struct command *c)
 {
-	struct template_var	 v[1];
-	char			*commands, *body;
+	struct template_var	 v[2];
+	char			*commands, *body, *submit, *line;
 
 	commands = cmd_help_commands(ctx, ctx->list == NULL);
+	/* Where developments go, when the list has reviewers for them. */
+	submit = ctx->list != NULL && ctx->list->nreviewers > 0 ?
+	    site_list_address(ctx->site->cfg, ctx->list, "+submit") : NULL;
+	line = submit == NULL ? xstrdup("") : xasprintf(COMMAND_TEXT(ctx,
+	    "Прислать методическую разработку на экспертизу (файлы во "
+	    "вложении):\n  %s\n", "Submit a methodological development for "
+	    "review (files attached):\n  %s\n"), submit);
 	v[0] = (struct template_var){ "commands", commands };
+	v[1] = (struct template_var){ "submit_line", line };
 	body = command_render(ctx, ctx->list, ctx->lang,
-	    ctx->list ? "help" : "help-site", v, 1);
+	    ctx->list ? "help" : "help-site", v, 2);
 	free(commands);
+	free(submit);
+	free(line);
 	if (body == NULL)
 		return -1;
 	command_result(ctx, c, body);

@@ -34,6 +34,8 @@ const struct command_entry *const command_table[] = {
 	&cmd_which_entry,
 	&cmd_who_entry,
 	&cmd_end_entry,
+	&cmd_status_entry,
+	&cmd_file_entry,
 };
 const size_t command_table_len = sizeof command_table /
     sizeof command_table[0];
@@ -58,6 +60,8 @@ static const char command_grammar_src[] =
     "|(?<which>which|мои|мои\\s+списки)"
     "|(?<who>who|участники)(?:\\s+" LIST ")?"
     "|(?<end>end|stop|конец|стоп)"
+    "|(?<status>status|статус)(?:\\s+(?<token>[мm]-\\d{4}-\\d{1,6}))?"
+    "|(?<file>file|файл)\\s+(?<token>[мm]-\\d{4}-\\d{1,6})"
     "|(?<bare>" MODE ")"
     ")\\s*[.!]?$";
 

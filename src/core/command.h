@@ -100,6 +100,8 @@ extern const struct command_entry cmd_lists_entry;
 extern const struct command_entry cmd_which_entry;
 extern const struct command_entry cmd_who_entry;
 extern const struct command_entry cmd_end_entry;
+extern const struct command_entry cmd_status_entry;
+extern const struct command_entry cmd_file_entry;
 
 extern const struct command_entry *const command_table[];
 extern const size_t command_table_len;

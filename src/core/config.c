@@ -621,6 +621,96 @@ list_unsubscribe_url(struct config_load *l, const char *v)
 	return config_url(&l->list->unsubscribe_url, v);
 }
 
+/* Document kinds the type check can confirm (util/filetype). */
+static const char *const config_submit_known[] = {
+	"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "zip", "doc",
+	"xls", "ppt",
+};
+
+static const char *
+list_submit_types(struct config_load *l, const char *v)
+{
+	char	*copy, *p, *item;
+	size_t	 i;
+
+	str_array_free(l->list->submit_types, l->list->nsubmit_types);
+	l->list->submit_types = NULL;
+	l->list->nsubmit_types = 0;
+	copy = xstrdup(v);
+	for (p = copy; (item = strsep(&p, ",")) != NULL; ) {
+		str_trim(item);
+		str_lower_ascii(item);
+		if (*item == '.')
+			item++;
+		if (*item == '\0')
+			continue;
+		for (i = 0; i < sizeof config_submit_known /
+		    sizeof config_submit_known[0]; i++)
+			if (strcmp(item, config_submit_known[i]) == 0)
+				break;
+		if (i == sizeof config_submit_known /
+		    sizeof config_submit_known[0]) {
+			snprintf(l->msg, sizeof l->msg, "submit_types: unknown "
+			    "type %s (known: pdf docx xlsx pptx odt ods odp zip "
+			    "doc xls ppt)", item);
+			free(copy);
+			return l->msg;
+		}
+		l->list->submit_types = xreallocarray(l->list->submit_types,
+		    l->list->nsubmit_types + 1, sizeof *l->list->submit_types);
+		l->list->submit_types[l->list->nsubmit_types++] = xstrdup(item);
+	}
+	free(copy);
+	return NULL;
+}
+
+static const char *
+list_review_decisions(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 10, &l->list->review_decisions,
+	    "review_decisions must be 1 to 10");
+}
+
+static const char *
+list_submit_max_file(struct config_load *l, const char *v)
+{
+	const char	*err = config_size(v, &l->list->submit_max_file);
+
+	if (err == NULL && l->list->submit_max_file == 0)
+		return "submit_max_file must be above 0";
+	return err;
+}
+
+static const char *
+list_submit_max_total(struct config_load *l, const char *v)
+{
+	const char	*err = config_size(v, &l->list->submit_max_total);
+
+	if (err == NULL && l->list->submit_max_total == 0)
+		return "submit_max_total must be above 0";
+	return err;
+}
+
+static const char *
+list_submit_attach_max(struct config_load *l, const char *v)
+{
+	return config_size(v, &l->list->submit_attach_max);
+}
+
+static const char *
+list_review_remind(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 365, &l->list->review_remind_days,
+	    "review_remind_days must be 1 to 365");
+}
+
+static const char *
+list_review_reassign(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 365, &l->list->review_reassign_days,
+	    "review_reassign_days must be 1 to 365");
+}
+
 static const struct config_key config_list_keys[] = {
 	{ "list", "title", list_title },
 	{ "list", "description", list_description },
@@ -636,6 +726,13 @@ static const struct config_key config_list_keys[] = {
 	{ "list", "bounce_threshold", list_bounce_threshold },
 	{ "list", "archive_url", list_archive_url },
 	{ "list", "unsubscribe_url", list_unsubscribe_url },
+	{ "list", "review_decisions", list_review_decisions },
+	{ "list", "submit_types", list_submit_types },
+	{ "list", "submit_max_file", list_submit_max_file },
+	{ "list", "submit_max_total", list_submit_max_total },
+	{ "list", "submit_attach_max", list_submit_attach_max },
+	{ "list", "review_remind_days", list_review_remind },
+	{ "list", "review_reassign_days", list_review_reassign },
 };
 
 static const char *
@@ -772,6 +869,33 @@ config_list_name_ok(const char *name)
 	return 1;
 }
 
+/* The submission settings: defaults and whether they fit together. */
+static void
+config_list_check_review(struct config_load *l, struct list_config *lc)
+{
+	static const char *const dflt[] = { "docx", "pdf", "pptx", "odt",
+	    "xlsx", "zip" };
+	size_t	i;
+
+	if (lc->submit_types == NULL)
+		for (i = 0; i < sizeof dflt / sizeof dflt[0]; i++) {
+			lc->submit_types = xreallocarray(lc->submit_types,
+			    lc->nsubmit_types + 1, sizeof *lc->submit_types);
+			lc->submit_types[lc->nsubmit_types++] =
+			    xstrdup(dflt[i]);
+		}
+	if (lc->nreviewers > 0 &&
+	    (size_t)lc->review_decisions > lc->nreviewers)
+		config_report(l, lc->file, 0, "review_decisions is more than "
+		    "the number of reviewers");
+	if (lc->review_reassign_days <= lc->review_remind_days)
+		config_report(l, lc->file, 0, "review_reassign_days must be "
+		    "more than review_remind_days");
+	if (lc->submit_max_file > lc->submit_max_total)
+		config_report(l, lc->file, 0, "submit_max_file is more than "
+		    "submit_max_total");
+}
+
 static void
 config_list_check(struct config_load *l, struct list_config *lc)
 {
@@ -786,6 +910,7 @@ config_list_check(struct config_load *l, struct list_config *lc)
 		lc->subject_tag = xasprintf("[%s]", lc->name);
 	if (lc->description == NULL)
 		lc->description = xstrdup("");
+	config_list_check_review(l, lc);
 }
 
 static int
@@ -813,6 +938,12 @@ config_load_list(struct config_load *l, const char *dir, const char *fname)
 	lc->confirm = 1;
 	lc->subscription = SUBSCRIPTION_OPEN;
 	lc->bounce_threshold = 5;
+	lc->review_decisions = 1;
+	lc->submit_max_file = 20 * 1024 * 1024;
+	lc->submit_max_total = 25 * 1024 * 1024;
+	lc->submit_attach_max = 10 * 1024 * 1024;
+	lc->review_remind_days = 7;
+	lc->review_reassign_days = 14;
 	if (!config_list_name_ok(lc->name))
 		config_report(l, lc->file, 0, "list file name must be "
 		    "lower-case ASCII letters, digits and '-', then .conf");
@@ -898,6 +1029,7 @@ config_free_list(struct list_config *lc)
 	free(lc->subject_tag);
 	str_array_free(lc->coordinators, lc->ncoordinators);
 	str_array_free(lc->reviewers, lc->nreviewers);
+	str_array_free(lc->submit_types, lc->nsubmit_types);
 	free(lc->archive_url);
 	free(lc->unsubscribe_url);
 	free(lc->file);
@@ -967,6 +1099,29 @@ config_is_coordinator(const struct config *cfg, const struct list_config *lc,
 	for (i = 0; i < lc->ncoordinators; i++)
 		if (address_equal(lc->coordinators[i], addr,
 		    cfg->local_part_ci))
+			return 1;
+	return 0;
+}
+
+int
+config_is_reviewer(const struct config *cfg, const struct list_config *lc,
+    const char *addr)
+{
+	size_t	i;
+
+	for (i = 0; i < lc->nreviewers; i++)
+		if (address_equal(lc->reviewers[i], addr, cfg->local_part_ci))
+			return 1;
+	return 0;
+}
+
+int
+config_submit_type_allowed(const struct list_config *lc, const char *ext)
+{
+	size_t	i;
+
+	for (i = 0; i < lc->nsubmit_types; i++)
+		if (strcmp(lc->submit_types[i], ext) == 0)
 			return 1;
 	return 0;
 }

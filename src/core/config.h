@@ -53,6 +53,16 @@ struct list_config {
 	char		*archive_url;	/* for List-Archive, or NULL */
 	char		*unsubscribe_url;	/* RFC 8058 one-click, or NULL */
 	char		*file;		/* where it was defined */
+
+	/* Methodological developments (submissions and their review). */
+	int		 review_decisions;	/* approvals needed, default 1 */
+	char	       **submit_types;	/* allowed extensions ("docx" ...) */
+	size_t		 nsubmit_types;
+	uint64_t	 submit_max_file;	/* bytes per file */
+	uint64_t	 submit_max_total;	/* bytes per submission */
+	uint64_t	 submit_attach_max;	/* above: listed, not attached */
+	int		 review_remind_days;	/* remind an open review */
+	int		 review_reassign_days;	/* hand it to another */
 };
 
 struct config {
@@ -115,5 +125,10 @@ const char	*config_policy_name(enum list_policy);
 const char	*config_subscription_name(enum subscription_policy);
 int		 config_is_coordinator(const struct config *,
 		    const struct list_config *, const char *addr);
+int		 config_is_reviewer(const struct config *,
+		    const struct list_config *, const char *addr);
+/* 1 when ext (lower case, "docx") is on the list's allow-list. */
+int		 config_submit_type_allowed(const struct list_config *,
+		    const char *ext);
 
 #endif

@@ -17,6 +17,7 @@
 #include "core/bounce.h"
 #include "core/expire.h"
 #include "core/moderate.h"
+#include "core/review.h"
 #include "core/site.h"
 #include "store/held.h"
 #include "store/token.h"
@@ -64,16 +65,18 @@ int
 expire_run(struct site *s)
 {
 	time_t	now = time(NULL);
-	int	held, tokens, decayed = 0;
+	int	held, tokens, reviews, decayed = 0;
 
 	if ((held = expire_held(s, now)) == -1)
 		return -1;
 	if ((tokens = expire_tokens(s, now)) == -1)
+		return -1;
+	if ((reviews = review_run(s, now)) == -1)
 		return -1;
 	if (now - s->last_decay >= EXPIRE_DECAY_EVERY) {
 		if ((decayed = bounce_decay_all(s)) == -1)
 			return -1;
 		s->last_decay = now;
 	}
-	return held + tokens + decayed;
+	return held + tokens + reviews + decayed;
 }

@@ -24,10 +24,6 @@ static const struct later_name later_names[] = {
 	{ ROUTE_DIGEST, "дайджест", "digest delivery" },
 	{ ROUTE_CONFIRM, "подтверждение по почте", "confirmation by email" },
 	{ ROUTE_MOD, "модерация ответом на письмо", "moderation by reply" },
-	{ ROUTE_SUBMIT, "приём методических разработок",
-	    "submission of methodological developments" },
-	{ ROUTE_REVIEW, "экспертиза разработок по почте",
-	    "review of submissions by email" },
 	{ ROUTE_EVENT, "объявления о мероприятиях", "event announcements" },
 	{ ROUTE_SITE, "команды сайта по почте", "site commands by email" },
 };

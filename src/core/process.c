@@ -19,8 +19,10 @@
 #include "core/process.h"
 #include "core/reply.h"
 #include "core/request.h"
+#include "core/review.h"
 #include "core/route.h"
 #include "core/site.h"
+#include "core/submit.h"
 #include "io/spool.h"
 #include "mail/address.h"
 #include "mail/message.h"
@@ -199,6 +201,12 @@ process_dispatch(struct process_msg *p)
 		    p->entry->sender);
 	case ROUTE_MOD:
 		return moderate_reply(p->site, &p->route, p->msg,
+		    p->entry->sender);
+	case ROUTE_SUBMIT:
+		return submit_handle(p->site, &p->route, p->msg,
+		    p->entry->sender);
+	case ROUTE_REVIEW:
+		return review_reply(p->site, &p->route, p->msg,
 		    p->entry->sender);
 	default:
 		return later_answer(p->site, &p->route, p->msg,

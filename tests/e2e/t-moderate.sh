@@ -67,7 +67,7 @@ f=$(e2e_outbox_for "$m2")
 like "$(e2e_body "$f")" "не по теме объединения" "the rejection carries the reason"
 is "$(e2e_metodist held)" "no posts are held" "nothing is left held"
 
-# A function that a later version builds: a clear answer, never silence.
+# A submission without a file: a clear answer, never silence.
 e2e_outbox_clear
 printf 'From: %s\nTo: %s+submit@%s\nSubject: Разработка\nMessage-ID: <sub-1@school5.example.com>\n\nФайл.\n' \
 	"$m1" "$list" "$E2E_DOMAIN" >"$msg"
@@ -76,6 +76,6 @@ runuser -u "$E2E_USER" -- "$METODIST" -c "$E2E_CONF" deliver -f "$m1" \
 is "$?" 0 "+submit: deliver exits 0"
 is "$(e2e_outbox_count_for "$m1")" 1 "+submit: the sender gets one answer"
 f=$(e2e_outbox_for "$m1")
-like "$(e2e_body "$f")" "приём методических разработок" "the answer names the function in Russian"
+like "$(e2e_body "$f")" "не принято как методическая" "the answer says it was not taken, in Russian"
 
 e2e_done
