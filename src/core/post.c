@@ -14,6 +14,7 @@
 #include "core/site.h"
 #include "mail/address.h"
 #include "mail/dmarc.h"
+#include "mail/maildate.h"
 #include "store/db.h"
 #include "store/dmarc_cache.h"
 #include "store/list.h"
@@ -165,6 +166,7 @@ post_record(struct site *s, const struct list_config *l,
 	r.size = (int64_t)m->raw_len;
 	r.path = pf->archive;
 	r.text = m->text;
+	r.date = maildate_parse(m->date);
 	if ((pid = post_insert(s->db, &r)) == -1)
 		return -1;
 	envelope = site_list_address(s->cfg, l, "+bounces");
