@@ -36,5 +36,7 @@ extern const struct cli_command cli_reject;
 extern const struct cli_command cli_init;
 extern const struct cli_command cli_parse;
 extern const struct cli_command cli_import;
+extern const struct cli_command cli_archive;
+extern const struct cli_command cli_search;
 
 #endif
