@@ -124,6 +124,33 @@ history_message_id(struct history_import *hi, const struct message *m,
 	    hi->site->cfg->domain);
 }
 
+/*
+ * Write one archived message (a temporary name, then renamed) without
+ * its own fsync: the batch's syncfs in history_batch_end makes every file
+ * of the batch durable before the batch's commit names them.
+ */
+static int
+history_write(const char *dir, const char *path, const char *raw,
+    size_t len)
+{
+	char	*tmp;
+	int	 fd, ok, rc = -1;
+
+	tmp = xasprintf("%s/.import.%ld", dir, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640))
+	    != -1) {
+		ok = atomicfile_write_all(fd, raw, len) == 0;
+		if (close(fd) != 0)
+			ok = 0;
+		if (ok && rename(tmp, path) == 0)
+			rc = 0;
+		else
+			unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
 /* Store one message as the list's next post; 0 stored or skipped, -1. */
 static int
 history_store(struct history_import *hi, const char *raw, size_t len,
@@ -149,7 +176,7 @@ history_store(struct history_import *hi, const char *raw, size_t len,
 		goto out;
 	snprintf(name, sizeof name, "%06lld.eml", (long long)number);
 	path = str_path_join(hi->dir, name);
-	if (atomicfile_write_nodirsync(hi->dir, path, raw, len) == -1) {
+	if (history_write(hi->dir, path, raw, len) == -1) {
 		log_warn("history: write %s", path);
 		free(path);
 		goto out;
@@ -182,8 +209,20 @@ out:
 static int
 history_batch_end(struct history_import *hi)
 {
-	if (atomicfile_sync_dir(hi->dir) == -1 && errno != 0)
-		log_warn("history: sync %s", hi->dir);
+	int	fd, rc;
+
+	if ((fd = open(hi->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn("history: %s", hi->dir);
+		db_rollback(hi->site->db);
+		return -1;
+	}
+	rc = syncfs(fd);
+	close(fd);
+	if (rc == -1) {
+		log_warn("history: syncfs %s", hi->dir);
+		db_rollback(hi->site->db);
+		return -1;
+	}
 	return db_commit(hi->site->db);
 }
 

@@ -168,14 +168,15 @@ archive_month_range(const char *month, int64_t *start, int64_t *end)
 static void
 archive_when(const struct archive *a, int64_t date, struct buf *b)
 {
-	char		day[64], hm[16];
+	char		day[64], hm[16], iso[40];
 	struct tm	tm;
 	time_t		t = (time_t)date;
 
 	time_human_date(t, a->lang, day, sizeof day);
 	localtime_r(&t, &tm);
 	strftime(hm, sizeof hm, "%H:%M", &tm);
-	buf_addf(b, "<time datetime=\"%lld\">", (long long)date);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	buf_addf(b, "<time datetime=\"%s\">", iso);
 	html_escape(b, day);
 	buf_addf(b, ", %s</time>", hm);
 }

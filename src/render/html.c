@@ -52,13 +52,13 @@ char *
 html_address(const char *addr, enum html_addr mode)
 {
 	const char	*at;
-	size_t		 keep = 0;
+	size_t		 keep = 0, chars = 0;
 
 	if (mode == HTML_ADDR_HIDE || addr == NULL ||
 	    (at = strchr(addr, '@')) == NULL)
 		return xstrdup(mode == HTML_ADDR_HIDE ? "" : "…");
 	/* two characters of the domain, whole UTF-8 sequences */
-	while (at[1 + keep] != '\0' && keep < 2) {
+	while (at[1 + keep] != '\0' && chars++ < 2) {
 		keep++;
 		while (((unsigned char)at[1 + keep] & 0xc0) == 0x80)
 			keep++;
@@ -143,14 +143,17 @@ void
 html_body(struct buf *b, const char *text, enum html_addr mode,
     const char *lang)
 {
-	const char	*p = text ? text : "", *nl;
+	const char	*p = text ? text : "", *nl, *end;
 	size_t		 n;
 	int		 run = 0, kind, en = lang && strcmp(lang, "en") == 0;
 
+	/* trailing blank lines show nothing */
+	for (end = p + strlen(p); end > p && strchr(" \t\r\n", end[-1]); end--)
+		;
 	buf_adds(b, "<div class=\"body\">");
-	while (*p != '\0') {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		kind = html_quoted(p, n) ? 2 : 1;
