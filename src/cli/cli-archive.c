@@ -1,8 +1,10 @@
 /*
- * cli-archive: metodist archive render [L] | export L [--month YYYY-MM] |
- * import L FILE.mbox | reindex [L] — the list archive from the server's
- * shell (core/history.h, render/archive.h).  Export writes mboxrd to
- * standard output; import and render draw a progress bar on a terminal.
+ * cli-archive: metodist archive render [L] | export L [--month YYYY-MM]
+ * | import L FILE.mbox [--no-render] | reindex [L] — the list archive
+ * from the server's shell (core/history.h, render/archive.h).  Export
+ * writes mboxrd to standard output; import (which renders the pages
+ * after, unless told not to) and render draw a progress bar on a
+ * terminal.
  * Exit 0, 64 on a usage error or an unknown list, 66 when the mbox
  * cannot be read, 75 on a database or disk error.
  */
@@ -24,7 +26,7 @@ cli_archive_usage(void)
 {
 	fprintf(stderr, "usage: metodist archive render [LIST]\n"
 	    "       metodist archive export LIST [--month YYYY-MM]\n"
-	    "       metodist archive import LIST FILE.mbox\n"
+	    "       metodist archive import LIST FILE.mbox [--no-render]\n"
 	    "       metodist archive reindex [LIST]\n");
 	return EX_USAGE;
 }
@@ -106,7 +108,8 @@ cli_archive_export(struct site *s, int argc, char **argv)
 }
 
 static int
-cli_archive_import(struct site *s, const char *name, const char *file)
+cli_archive_import(struct site *s, const char *name, const char *file,
+    int render)
 {
 	const struct list_config	*l;
 	struct history_counts		 c;
@@ -129,6 +132,8 @@ cli_archive_import(struct site *s, const char *name, const char *file)
 		printf("писем: %zu, добавлено: %zu, повторов: %zu, "
 		    "без даты: %zu\n", c.read, c.added, c.duplicates,
 		    c.undated);
+	if (!render)
+		return 0;
 	return cli_archive_render_one(s, l) == 0 ? 0 : EX_TEMPFAIL;
 }
 
@@ -146,7 +151,10 @@ cli_archive_dispatch(struct site *s, int argc, char **argv)
 	if (strcmp(verb, "export") == 0)
 		return cli_archive_export(s, argc, argv);
 	if (strcmp(verb, "import") == 0 && argc == 4)
-		return cli_archive_import(s, argv[2], argv[3]);
+		return cli_archive_import(s, argv[2], argv[3], 1);
+	if (strcmp(verb, "import") == 0 && argc == 5 &&
+	    strcmp(argv[4], "--no-render") == 0)
+		return cli_archive_import(s, argv[2], argv[3], 0);
 	return cli_archive_usage();
 }
 

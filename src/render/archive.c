@@ -467,38 +467,83 @@ archive_thread_page(struct archive *a, int64_t thread)
 	return rc;
 }
 
+struct archive_slot {
+	int64_t	thread;
+	size_t	pos;		/* in date order */
+	size_t	first;		/* position of its thread's first post */
+};
+
+static int
+archive_slot_by_thread(const void *x, const void *y)
+{
+	const struct archive_slot	*a = x, *b = y;
+
+	if (a->thread != b->thread)
+		return a->thread < b->thread ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int
+archive_slot_by_first(const void *x, const void *y)
+{
+	const struct archive_slot	*a = x, *b = y;
+
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* The posts in thread groups, the groups in the order their first post
+ * came, each group in date order: O(n log n) for a busy month. */
+static struct archive_slot *
+archive_group(const struct archive_posts *ps)
+{
+	struct archive_slot	*v;
+	size_t			 i;
+
+	v = xreallocarray(NULL, ps->n ? ps->n : 1, sizeof *v);
+	for (i = 0; i < ps->n; i++)
+		v[i] = (struct archive_slot){ ps->v[i].thread, i, i };
+	qsort(v, ps->n, sizeof *v, archive_slot_by_thread);
+	for (i = 1; i < ps->n; i++)
+		if (v[i].thread == v[i - 1].thread)
+			v[i].first = v[i - 1].first;
+	qsort(v, ps->n, sizeof *v, archive_slot_by_first);
+	return v;
+}
+
 /* The posts of a range grouped by thread (first seen first). */
 static void
 archive_thread_list(struct archive *a, const struct archive_posts *ps,
     const char *root, struct buf *b)
 {
-	size_t	i, j;
-	int	seen;
+	struct archive_slot		*v = archive_group(ps);
+	const struct archive_post	*p;
+	size_t				 i;
 
 	buf_adds(b, "<ul class=\"list\">\n");
 	for (i = 0; i < ps->n; i++) {
-		for (seen = 0, j = 0; j < i && !seen; j++)
-			seen = ps->v[j].thread == ps->v[i].thread;
-		if (seen)
-			continue;
-		buf_addf(b, "<li><a href=\"%st/%lld.html\">", root,
-		    (long long)ps->v[i].thread);
-		archive_subject(a, ps->v[i].subject, b);
-		buf_adds(b, "</a><ul>");
-		for (j = i; j < ps->n; j++) {
-			if (ps->v[j].thread != ps->v[i].thread)
-				continue;
-			buf_addf(b, "<li class=\"meta\"><a href=\"%sp/%lld.html\">"
-			    "№&nbsp;%lld</a> ", root, (long long)ps->v[j].number,
-			    (long long)ps->v[j].number);
-			archive_author(a, &ps->v[j], b);
-			buf_adds(b, " · ");
-			archive_when(a, ps->v[j].date, b);
-			buf_adds(b, "</li>");
+		p = &ps->v[v[i].pos];
+		if (i == 0 || v[i].first != v[i - 1].first) {
+			if (i > 0)
+				buf_adds(b, "</ul></li>\n");
+			buf_addf(b, "<li><a href=\"%st/%lld.html\">", root,
+			    (long long)p->thread);
+			archive_subject(a, p->subject, b);
+			buf_adds(b, "</a><ul>");
 		}
-		buf_adds(b, "</ul></li>\n");
+		buf_addf(b, "<li class=\"meta\"><a href=\"%sp/%lld.html\">"
+		    "№&nbsp;%lld</a> ", root, (long long)p->number,
+		    (long long)p->number);
+		archive_author(a, p, b);
+		buf_adds(b, " · ");
+		archive_when(a, p->date, b);
+		buf_adds(b, "</li>");
 	}
+	if (ps->n > 0)
+		buf_adds(b, "</ul></li>\n");
 	buf_adds(b, "</ul>\n");
+	free(v);
 }
 
 static int

@@ -22,12 +22,23 @@ search_posts(sqlite3 *db, int64_t lid, const char *words, int limit,
 		return 0;
 	if (limit < 1 || limit > SEARCH_MAX_LIMIT)
 		limit = SEARCH_MAX_LIMIT;
-	st = db_stmt(db, "SELECT p.number, p.date, bm25(posts_fts, 4.0, 1.0, "
-	    "1.0) AS r, p.subject, p.author, coalesce(p.author_name, ''), "
+	/*
+	 * FTS5 orders by rank itself when it drives the loop (CROSS JOIN
+	 * keeps it outermost), so snippet() runs only for the rows returned
+	 * and the posts of other lists are skipped on the way.  The rowid
+	 * floor (a cheap descending scan of the matches) keeps the BM25
+	 * work to the SEARCH_WINDOW newest matches.
+	 */
+	st = db_stmt(db, "SELECT p.number, p.date, posts_fts.rank, p.subject, "
+	    "p.author, coalesce(p.author_name, ''), "
 	    "snippet(posts_fts, 2, '[', ']', '…', 16) FROM posts_fts "
-	    "JOIN posts p ON p.id = posts_fts.rowid WHERE posts_fts MATCH ?1 "
-	    "AND p.list_id = ?2 ORDER BY r LIMIT ?3", "tii", q, lid,
-	    (int64_t)limit);
+	    "CROSS JOIN posts p ON p.id = posts_fts.rowid "
+	    "WHERE posts_fts MATCH ?1 AND posts_fts.rank MATCH "
+	    "'bm25(4.0, 1.0, 1.0)' AND posts_fts.rowid >= (SELECT "
+	    "coalesce(min(rowid), 0) FROM (SELECT rowid FROM posts_fts WHERE "
+	    "posts_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4)) "
+	    "AND p.list_id = ?2 ORDER BY posts_fts.rank LIMIT ?3", "tiii", q,
+	    lid, (int64_t)limit, (int64_t)SEARCH_WINDOW);
 	free(q);
 	if (st == NULL)
 		return -1;
