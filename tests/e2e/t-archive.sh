@@ -24,7 +24,11 @@ stranger=petr.ivanov@school22.example.com
 
 # the private list, and a small daily allowance of archive requests
 printf 'archive = private\n' >>"$(e2e_list_conf "$priv")"
-printf '\n[archive]\nrequests_per_day = 7\n' >>"$E2E_CONF"
+if grep -q '^requests_per_day *=' "$E2E_CONF"; then
+	sed -i 's/^requests_per_day *=.*/requests_per_day = 7/' "$E2E_CONF"
+else
+	printf '\n[archive]\nrequests_per_day = 7\n' >>"$E2E_CONF"
+fi
 
 e2e_init || e2e_bail "metodist init failed"
 e2e_member_add "$list" "$m1" "Ольга Петрова"
