@@ -99,7 +99,9 @@ cli_search_hit_html(void *arg, const struct search_hit *h)
 	html_escape(pg->b, *h->subject ? h->subject : "—");
 	buf_addf(pg->b, "</a> <span class=\"meta\">№&nbsp;%lld · %s</span>"
 	    "<br>", (long long)h->number, day);
-	html_escape(pg->b, h->snippet);
+	html_text(pg->b, h->snippet, strlen(h->snippet),
+	    pg->list->archive_private ? HTML_ADDR_HIDE : HTML_ADDR_OBFUSCATE,
+	    pg->list->language);
 	buf_adds(pg->b, "</li>\n");
 	pg->n++;
 	return 0;

@@ -428,7 +428,8 @@ history_reindex(struct site *s, const struct list_config *l,
 	sqlite3_finalize(st);
 	if (pr != NULL)
 		progress_end(pr);
-	if (rc != SQLITE_DONE || history_rethread(s->db, lid) == -1 ||
+	if (rc != SQLITE_DONE || thread_forget(s->db, lid) == -1 ||
+	    history_rethread(s->db, lid) == -1 ||
 	    db_commit(s->db) == -1) {
 		db_rollback(s->db);
 		return -1;

@@ -622,56 +622,67 @@ archive_search_form(struct archive *a, struct buf *b)
 	    ARCHIVE_TEXT(a, "Найти", "Search"));
 }
 
-/* Seconds east of UTC now: local days for grouping in SQL. */
-static int64_t
-archive_tzoff(void)
+/* The local months from the newest post's back to the oldest's, each
+ * with its count (an index range each); fn gets "YYYY-MM" and the count;
+ * 0 or -1. */
+static int
+archive_each_month(struct archive *a, int (*fn)(struct archive *,
+    const char *, int64_t, void *), void *arg)
 {
-	struct tm	tm;
-	time_t		now = time(NULL);
+	int64_t	 first, last, start, end, n;
+	char	 month[16];
+	int	 y, m;
 
-	localtime_r(&now, &tm);
-	return (int64_t)tm.tm_gmtoff;
+	first = db_int(a->db, -1, "SELECT min(date) FROM posts WHERE "
+	    "list_id = ?1", "i", a->lid);
+	last = db_int(a->db, -1, "SELECT max(date) FROM posts WHERE "
+	    "list_id = ?1", "i", a->lid);
+	if (first < 0 || last < 0)
+		return first == -1 || last == -1 ? 0 : -1;
+	archive_month_of(last, month, sizeof month);
+	if (sscanf(month, "%4d-%2d", &y, &m) != 2)
+		return -1;
+	for (;;) {
+		snprintf(month, sizeof month, "%04d-%02d", y, m);
+		if (archive_month_range(month, &start, &end) == -1 ||
+		    end <= first)
+			break;
+		n = db_int(a->db, -1, "SELECT count(*) FROM posts WHERE "
+		    "list_id = ?1 AND date >= ?2 AND date < ?3", "iii", a->lid,
+		    start, end);
+		if (n < 0 || (n > 0 && fn(a, month, n, arg) == -1))
+			return -1;
+		if (--m == 0) {
+			m = 12;
+			y--;
+		}
+	}
+	return 0;
+}
+
+static int
+archive_month_item(struct archive *a, const char *month, int64_t n,
+    void *arg)
+{
+	struct buf	*b = arg;
+
+	buf_addf(b, "<li><a href=\"m/%s.html\">", month);
+	archive_month_name(a, month, b);
+	buf_addf(b, "</a> <span class=\"meta\">(%lld)</span></li>",
+	    (long long)n);
+	return 0;
 }
 
 static int
 archive_months_list(struct archive *a, struct buf *b)
 {
-	sqlite3_stmt	*st;
-	int64_t		 date, count;
-	char		 month[16], last[16] = "";
-	int		 rc;
+	int	rc;
 
-	/* Per local day in SQL; the days are folded into months here. */
-	st = db_stmt(a->db, "SELECT max(date), count(*) FROM posts WHERE "
-	    "list_id = ?1 GROUP BY (date + ?2) / 86400 ORDER BY 1 DESC", "ii",
-	    a->lid, archive_tzoff());
-	if (st == NULL)
-		return -1;
 	buf_addf(b, "<h2>%s</h2><ul class=\"list\">",
 	    ARCHIVE_TEXT(a, "По месяцам", "By month"));
-	count = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		date = sqlite3_column_int64(st, 0);
-		archive_month_of(date, month, sizeof month);
-		if (*last != '\0' && strcmp(last, month) != 0) {
-			buf_addf(b, "<li><a href=\"m/%s.html\">", last);
-			archive_month_name(a, last, b);
-			buf_addf(b, "</a> <span class=\"meta\">(%lld)</span></li>",
-			    (long long)count);
-			count = 0;
-		}
-		str_lcpy(last, month, sizeof last);
-		count += sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (*last != '\0') {
-		buf_addf(b, "<li><a href=\"m/%s.html\">", last);
-		archive_month_name(a, last, b);
-		buf_addf(b, "</a> <span class=\"meta\">(%lld)</span></li>",
-		    (long long)count);
-	}
+	rc = archive_each_month(a, archive_month_item, b);
 	buf_adds(b, "</ul>\n");
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 static int
@@ -681,9 +692,11 @@ archive_index_page(struct archive *a)
 	struct buf		 content, nav;
 	int			 rc;
 
-	if (archive_posts_where(a, &ps, "AND number IN (SELECT thread FROM "
-	    "posts WHERE list_id = ?1 GROUP BY thread ORDER BY max(date) DESC "
-	    "LIMIT ?2) ORDER BY date DESC", ARCHIVE_INDEX_THREADS, 0) == -1)
+	/* the threads of the latest posts, newest activity first */
+	if (archive_posts_where(a, &ps, "AND number IN (SELECT DISTINCT "
+	    "thread FROM (SELECT thread FROM posts WHERE list_id = ?1 ORDER BY "
+	    "date DESC LIMIT 1000) LIMIT ?2) ORDER BY date DESC",
+	    ARCHIVE_INDEX_THREADS, 0) == -1)
 		return -1;
 	buf_init(&content);
 	buf_init(&nav);
@@ -749,7 +762,7 @@ archive_feed_entry(struct archive *a, const struct archive_post *p,
 		while (n > 0 && ((unsigned char)m->text[n] & 0xc0) == 0x80)
 			n--;
 		buf_adds(b, "<summary type=\"text\">");
-		html_escape_n(b, m->text, n);
+		html_text(b, m->text, n, a->addr, a->lang);
 		buf_adds(b, "</summary>\n");
 	}
 	buf_adds(b, "</entry>\n");
@@ -845,30 +858,13 @@ archive_render_post(struct archive *a, int64_t number)
 	return rc;
 }
 
-/* Each month that has posts, once. */
 static int
-archive_all_months(struct archive *a)
+archive_month_write(struct archive *a, const char *month, int64_t n,
+    void *arg)
 {
-	sqlite3_stmt	*st;
-	char		 month[16], last[16] = "";
-	int		 rc, failed = 0;
-
-	st = db_stmt(a->db, "SELECT max(date) FROM posts WHERE list_id = ?1 "
-	    "GROUP BY (date + ?2) / 86400 ORDER BY 1", "ii", a->lid,
-	    archive_tzoff());
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		archive_month_of(sqlite3_column_int64(st, 0), month,
-		    sizeof month);
-		if (strcmp(month, last) == 0)
-			continue;
-		str_lcpy(last, month, sizeof last);
-		if (archive_month_page(a, month) == -1)
-			failed = 1;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE && !failed ? 0 : -1;
+	(void)n;
+	(void)arg;
+	return archive_month_page(a, month);
 }
 
 int
@@ -897,7 +893,8 @@ archive_render_all(struct archive *a, struct progress *pr)
 			progress_step(pr, total + i + 1);
 	}
 	archive_posts_free(&ps);
-	if (archive_all_months(a) == -1 || archive_index_page(a) == -1 ||
+	if (archive_each_month(a, archive_month_write, NULL) == -1 ||
+	    archive_index_page(a) == -1 ||
 	    archive_feed(a) == -1)
 		failed = 1;
 	if (pr != NULL)

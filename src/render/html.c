@@ -118,6 +118,25 @@ html_line(struct buf *b, const char *s, size_t n, enum html_addr mode,
 	}
 }
 
+void
+html_text(struct buf *b, const char *s, size_t n, enum html_addr mode,
+    const char *lang)
+{
+	const char	*nl;
+	size_t		 k;
+
+	while (n > 0 && *s != '\0') {
+		nl = memchr(s, '\n', n);
+		k = nl ? (size_t)(nl - s) : n;
+		html_line(b, s, k, mode, lang ? lang : "ru");
+		if (nl == NULL)
+			break;
+		buf_addc(b, '\n');
+		s += k + 1;
+		n -= k + 1;
+	}
+}
+
 static int
 html_quoted(const char *s, size_t n)
 {

@@ -33,6 +33,9 @@ void	 html_escape_n(struct buf *, const char *, size_t);
 char	*html_address(const char *addr, enum html_addr);
 void	 html_body(struct buf *, const char *text, enum html_addr,
 	    const char *lang);
+/* At most n bytes of text escaped, addresses masked, line ends kept. */
+void	 html_text(struct buf *, const char *text, size_t n, enum html_addr,
+	    const char *lang);
 void	 html_url_segment(struct buf *, const char *);
 
 #endif

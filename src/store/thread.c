@@ -80,6 +80,51 @@ thread_find(sqlite3 *db, const struct thread_post *p)
 	return t;
 }
 
+/* A new first post remembers the ids it answers, to be adopted when one
+ * of them arrives. */
+static int
+thread_wait(sqlite3 *db, const struct thread_post *p)
+{
+	const char	*q, *end;
+	char		*id;
+	int		 n = 0, rc = 0;
+
+	if (p->in_reply_to != NULL && *p->in_reply_to != '\0')
+		rc = db_exec(db, "INSERT INTO thread_waits (list_id, message_id, "
+		    "post_id) VALUES (?1, ?2, ?3)", "iti", p->list_id,
+		    p->in_reply_to, p->id);
+	for (q = p->refs; rc == 0 && q != NULL && n < THREAD_MAX_REFS &&
+	    (q = strchr(q, '<')) != NULL; q = end, n++) {
+		if ((end = strchr(q, '>')) == NULL)
+			break;
+		if (end - q - 1 < 1 || end - q - 1 > 998)
+			continue;
+		id = xstrndup(q + 1, (size_t)(end - q - 1));
+		if (p->in_reply_to == NULL || strcmp(id, p->in_reply_to) != 0)
+			rc = db_exec(db, "INSERT INTO thread_waits (list_id, "
+			    "message_id, post_id) VALUES (?1, ?2, ?3)", "iti",
+			    p->list_id, id, p->id);
+		free(id);
+	}
+	return rc;
+}
+
+/* The threads whose first post waited for this one join thread t. */
+static int
+thread_adopt(sqlite3 *db, const struct thread_post *p, int64_t t)
+{
+	if (p->message_id == NULL)
+		return 0;
+	if (db_exec(db, "UPDATE posts SET thread = ?1 WHERE list_id = ?2 AND "
+	    "thread IN (SELECT q.number FROM thread_waits w JOIN posts q ON "
+	    "q.id = w.post_id WHERE w.list_id = ?2 AND w.message_id = ?3 AND "
+	    "q.thread = q.number AND q.number != ?4)", "iiti", t, p->list_id,
+	    p->message_id, p->number) == -1)
+		return -1;
+	return db_exec(db, "DELETE FROM thread_waits WHERE list_id = ?1 AND "
+	    "message_id = ?2", "it", p->list_id, p->message_id);
+}
+
 int64_t
 thread_assign(sqlite3 *db, const struct thread_post *p)
 {
@@ -87,17 +132,20 @@ thread_assign(sqlite3 *db, const struct thread_post *p)
 
 	if ((t = thread_find(db, p)) == -1)
 		return -1;
-	if (t == 0)
+	if (t == 0) {
 		t = p->number;
+		if (thread_wait(db, p) == -1)
+			return -1;
+	}
 	if (db_exec(db, "UPDATE posts SET thread = ?1 WHERE id = ?2", "ii",
 	    t, p->id) == -1)
 		return -1;
-	/* Answers that came first: their threads join this one. */
-	if (db_exec(db, "UPDATE posts SET thread = ?1 WHERE list_id = ?2 AND "
-	    "thread IN (SELECT number FROM posts WHERE list_id = ?2 AND "
-	    "thread = number AND number != ?3 AND (in_reply_to = ?4 OR "
-	    "instr(refs, '<' || ?4 || '>') > 0))", "iiit", t, p->list_id,
-	    p->number, p->message_id) == -1)
-		return -1;
-	return t;
+	return thread_adopt(db, p, t) == -1 ? -1 : t;
+}
+
+int
+thread_forget(sqlite3 *db, int64_t list_id)
+{
+	return db_exec(db, "DELETE FROM thread_waits WHERE list_id = ?1", "i",
+	    list_id);
 }

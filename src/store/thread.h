@@ -8,9 +8,11 @@
  * first); failing that, when it looks like an answer (a reply prefix, or
  * reply headers that found nothing), into the most recent thread of the
  * last THREAD_SUBJECT_DAYS days with the same normalised subject; else
- * it starts its own.  Posts that arrived before the one they answer
- * (their thread's first post answers the new post) join the new post's
- * thread.  Returns the thread number or -1.
+ * it starts its own, and the ids it answers wait for their posts
+ * (table thread_waits).  When a post arrives that first posts of other
+ * threads were waiting for, those threads join the new post's thread.
+ * Every step is an indexed lookup.  Returns the thread number or -1.
+ * thread_forget() drops the list's waits, before threading it again.
  */
 #ifndef METODIST_STORE_THREAD_H
 #define METODIST_STORE_THREAD_H
@@ -34,5 +36,6 @@ struct thread_post {
 };
 
 int64_t	thread_assign(sqlite3 *, const struct thread_post *);
+int	thread_forget(sqlite3 *, int64_t list_id);
 
 #endif

@@ -7,7 +7,8 @@
 # Chromium and its link gives back the same bytes; by email, "найти"
 # finds other word forms, "получить N-M" sends a digest, "ветка N" the
 # thread, "оглавление" the index; a private list's archive is refused to
-# a stranger; the archive requests per day are limited.
+# a stranger; the archive requests per day are limited; the search CGI
+# answers a form's query.
 set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -179,6 +180,21 @@ unlike "$(cat "$html/$priv/p/1.html")" 'olga.petrova@' \
 # the daily allowance (7): m2 used 4, now four more, the last refused
 out=$(summary "$m2" "$(printf 'получить 3\nполучить 4\nполучить 5\nветка 1\n')")
 like "$out" 'достаточно' "the archive requests are limited per day"
+
+unlike "$(cat "$html/$list/atom.xml")" "$m1" "the feed masks addresses too"
+like "$(cat "$html/$list/atom.xml")" '<feed xmlns="http://www.w3.org/2005/Atom"' \
+	"the feed is Atom"
+
+# the search CGI: a form's query, %-encoded, answered as a page
+out=$(runuser -u "$E2E_USER" -- env \
+	QUERY_STRING="l=$list&q=%D1%83%D1%80%D0%BE%D0%BA%D0%B0%D0%BC%D0%B8+%3Cb%3E" \
+	"$METODIST" -c "$E2E_CONF" search --cgi </dev/null)
+like "$out" '^Content-Type: text/html; charset=utf-8' "search CGI: an HTML answer"
+like "$out" "href=\"$list/p/1.html\"" "search CGI: links a found post"
+unlike "$out" '<b>' "search CGI: the query shows as text"
+out=$(runuser -u "$E2E_USER" -- env QUERY_STRING="l=nosuchlist&q=x" \
+	"$METODIST" -c "$E2E_CONF" search --cgi </dev/null)
+like "$out" '^Status: 400' "search CGI: an unknown list is a bad request"
 
 # the whole archive again from the shell
 check "archive render rebuilds" e2e_metodist archive render "$list"
