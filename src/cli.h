@@ -38,5 +38,7 @@ extern const struct cli_command cli_parse;
 extern const struct cli_command cli_import;
 extern const struct cli_command cli_submissions;
 extern const struct cli_command cli_material;
+extern const struct cli_command cli_archive;
+extern const struct cli_command cli_search;
 
 #endif

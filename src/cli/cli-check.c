@@ -7,11 +7,14 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/config.h"
 #include "render/template.h"
+#include "util/xmalloc.h"
 
 static const char *const cli_check_templates[] = {
 	"refuse-nonmember", "refuse-announce", "refuse-size", "held",
@@ -55,6 +58,19 @@ cli_check_templates_of(const struct config *cfg, const char *lang)
 	return problems;
 }
 
+/* The archive's page frame, templates/html/page.html. */
+static int
+cli_check_html_page(const struct config *cfg)
+{
+	char	*p = xasprintf("%s/html/page.html", cfg->templates_dir);
+	int	 missing = access(p, R_OK) != 0;
+
+	if (missing)
+		printf("%s: template missing\n", p);
+	free(p);
+	return missing;
+}
+
 static int
 cli_check_run(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -66,6 +82,7 @@ cli_check_run(struct cli_ctx *ctx, int argc, char **argv)
 		return EX_CONFIG;
 	problems += cli_check_templates_of(cfg, "ru");
 	problems += cli_check_templates_of(cfg, "en");
+	problems += cli_check_html_page(cfg);
 	if (problems == 0)
 		printf("%s: ok, %zu lists, domain %s\n", ctx->config_path,
 		    cfg->nlists, cfg->domain);

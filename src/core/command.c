@@ -36,6 +36,10 @@ const struct command_entry *const command_table[] = {
 	&cmd_end_entry,
 	&cmd_status_entry,
 	&cmd_file_entry,
+	&cmd_index_entry,
+	&cmd_get_entry,
+	&cmd_search_entry,
+	&cmd_thread_entry,
 };
 const size_t command_table_len = sizeof command_table /
     sizeof command_table[0];
@@ -59,6 +63,12 @@ static const char command_grammar_src[] =
     "|(?<lists>lists|списки|все\\s+списки)"
     "|(?<which>which|мои|мои\\s+списки)"
     "|(?<who>who|участники)(?:\\s+" LIST ")?"
+    "|(?<index>index|оглавление)(?:\\s+(?<arg>\\d{4}-\\d{2}))?"
+	"(?:\\s+" LIST ")?"
+    "|(?<get>get|получить)\\s+(?<arg>\\d{1,9}(?:\\s*-\\s*\\d{1,9})?)"
+	"(?:\\s+" LIST ")?"
+    "|(?<thread>thread|ветка)\\s+(?<arg>\\d{1,9})(?:\\s+" LIST ")?"
+    "|(?<search>search|найти|поиск)\\s+(?<arg>[^\\s.!].{0,199}?)"
     "|(?<end>end|stop|конец|стоп)"
     "|(?<status>status|статус)(?:\\s+(?<token>[мm]-\\d{4}-\\d{1,6}))?"
     "|(?<file>file|файл)\\s+(?<token>[мm]-\\d{4}-\\d{1,6})"
@@ -191,6 +201,7 @@ command_fill(pcre2_match_data *md, struct command *c)
 	c->token = command_group(md, "token");
 	c->list = command_group(md, "list");
 	c->list_domain = command_group(md, "domain");
+	c->arg = command_group(md, "arg");
 	return 1;
 }
 
@@ -222,6 +233,7 @@ command_free(struct command *c)
 	free(c->list);
 	free(c->list_domain);
 	free(c->line);
+	free(c->arg);
 	memset(c, 0, sizeof *c);
 }
 
@@ -267,7 +279,8 @@ command_repeats(const struct command_list *cl, const struct command *c)
 		    command_same(cl->v[i].mode, c->mode) &&
 		    command_same(cl->v[i].token, c->token) &&
 		    command_same(cl->v[i].list, c->list) &&
-		    command_same(cl->v[i].list_domain, c->list_domain))
+		    command_same(cl->v[i].list_domain, c->list_domain) &&
+		    command_same(cl->v[i].arg, c->arg))
 			return 1;
 	return 0;
 }

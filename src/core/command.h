@@ -8,7 +8,9 @@
  * unsubscribe / отписаться, confirm TOKEN / подтвердить TOKEN,
  * set digest|nomail|normal / режим дайджест|без писем|обычный,
  * help / помощь / справка, lists / списки, which / мои, who / участники,
- * end / конец / stop.  A list name may follow a list command ("subscribe
+ * end / конец / stop; and for the archive index [YYYY-MM] / оглавление,
+ * get N[-M] / получить, search WORDS / найти / поиск, thread N / ветка
+ * (their argument in `arg`).  A list name may follow a list command ("subscribe
  * math", "подписаться math дайджест"), for the site address.  A line that
  * is only a mode word ("дайджест") is not a command: command_parse()
  * reports it separately, for the L+subscribe shortcut's Subject.
@@ -56,6 +58,7 @@ struct command {
 	char	*list;		/* list name argument, lower case, or NULL */
 	char	*list_domain;	/* "x" of "subscribe name@x", or NULL */
 	char	*line;		/* the line as written, trimmed */
+	char	*arg;		/* index/get/thread/search argument, or NULL */
 };
 
 struct command_list {
@@ -102,6 +105,10 @@ extern const struct command_entry cmd_who_entry;
 extern const struct command_entry cmd_end_entry;
 extern const struct command_entry cmd_status_entry;
 extern const struct command_entry cmd_file_entry;
+extern const struct command_entry cmd_index_entry;
+extern const struct command_entry cmd_get_entry;
+extern const struct command_entry cmd_search_entry;
+extern const struct command_entry cmd_thread_entry;
 
 extern const struct command_entry *const command_table[];
 extern const size_t command_table_len;

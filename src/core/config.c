@@ -223,6 +223,12 @@ paths_templates(struct config_load *l, const char *v)
 	return paths_set(l, &l->cfg->templates_dir, v);
 }
 
+static const char *
+paths_html(struct config_load *l, const char *v)
+{
+	return paths_set(l, &l->cfg->html_dir, v);
+}
+
 /* --- [ingress] [egress] [dmarc] --- */
 
 static const char *
@@ -434,6 +440,21 @@ limits_unknown(struct config_load *l, const char *v)
 	    "max_unknown_commands must be 1 to 100");
 }
 
+static const char *config_url(char **, const char *);
+
+static const char *
+archive_search_url(struct config_load *l, const char *v)
+{
+	return config_url(&l->cfg->search_url, v);
+}
+
+static const char *
+archive_requests(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 10000, &l->cfg->archive_requests_per_day,
+	    "requests_per_day must be 1 to 10000");
+}
+
 static const struct config_key config_site_keys[] = {
 	{ "site", "domain", site_domain },
 	{ "site", "name", site_name },
@@ -468,6 +489,9 @@ static const struct config_key config_site_keys[] = {
 	{ "limits", "token_lifetime_days", limits_token_days },
 	{ "limits", "held_expire_days", limits_held_days },
 	{ "limits", "max_unknown_commands", limits_unknown },
+	{ "paths", "html", paths_html },
+	{ "archive", "search_url", archive_search_url },
+	{ "archive", "requests_per_day", archive_requests },
 };
 
 /* --- lists.d/NAME.conf [list] --- */
@@ -711,6 +735,18 @@ list_review_reassign(struct config_load *l, const char *v)
 	    "review_reassign_days must be 1 to 365");
 }
 
+static const char *
+list_archive(struct config_load *l, const char *v)
+{
+	if (strcmp(v, "public") == 0)
+		l->list->archive_private = 0;
+	else if (strcmp(v, "private") == 0)
+		l->list->archive_private = 1;
+	else
+		return "archive must be public or private";
+	return NULL;
+}
+
 static const struct config_key config_list_keys[] = {
 	{ "list", "title", list_title },
 	{ "list", "description", list_description },
@@ -733,6 +769,7 @@ static const struct config_key config_list_keys[] = {
 	{ "list", "submit_attach_max", list_submit_attach_max },
 	{ "list", "review_remind_days", list_review_remind },
 	{ "list", "review_reassign_days", list_review_reassign },
+	{ "list", "archive", list_archive },
 };
 
 static const char *
@@ -838,6 +875,7 @@ config_defaults(struct config *cfg)
 	cfg->token_lifetime_days = 3;
 	cfg->held_expire_days = 14;
 	cfg->max_unknown_commands = 5;
+	cfg->archive_requests_per_day = 30;
 	cfg->var_dir = config_resolve(cfg, "../var");
 	cfg->lists_dir = config_resolve(cfg, "lists.d");
 	cfg->templates_dir = config_resolve(cfg, "../templates");
@@ -851,6 +889,8 @@ config_derive(struct config *cfg)
 	cfg->archive_dir = str_path_join(cfg->var_dir, "archive");
 	if (cfg->outbox_dir == NULL)
 		cfg->outbox_dir = str_path_join(cfg->var_dir, "outbox");
+	if (cfg->html_dir == NULL)
+		cfg->html_dir = str_path_join(cfg->var_dir, "html");
 	if (cfg->bounce_domain == NULL)
 		cfg->bounce_domain = xstrdup(cfg->domain);
 }
@@ -1053,6 +1093,7 @@ config_free(struct config *cfg)
 	free(cfg->relay_password); free(cfg->relay_cafile);
 	free(cfg->listen); free(cfg->lmtp); free(cfg->egress); free(cfg->outbox_dir);
 	free(cfg->bounce_domain); free(cfg->dmarc_nameserver);
+	free(cfg->html_dir); free(cfg->search_url);
 	free(cfg);
 }
 

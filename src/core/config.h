@@ -52,6 +52,7 @@ struct list_config {
 	int		 require_auth;	/* announce: Authentication-Results pass */
 	char		*archive_url;	/* for List-Archive, or NULL */
 	char		*unsubscribe_url;	/* RFC 8058 one-click, or NULL */
+	int		 archive_private;	/* archive = private: members only */
 	char		*file;		/* where it was defined */
 
 	/* Methodological developments (submissions and their review). */
@@ -110,6 +111,11 @@ struct config {
 	int		 token_lifetime_days;	/* confirmations, default 3 */
 	int		 held_expire_days;	/* held posts, default 14 */
 	int		 max_unknown_commands;	/* per message, default 5 */
+
+	/* [archive] */
+	char		*html_dir;	/* [paths] html, var_dir/html by default */
+	char		*search_url;	/* the search CGI's URL, or NULL */
+	int		 archive_requests_per_day;	/* by email, default 30 */
 
 	struct list_config *lists;
 	size_t		 nlists;

@@ -14,6 +14,8 @@
 #include "core/site.h"
 #include "mail/address.h"
 #include "mail/dmarc.h"
+#include "mail/maildate.h"
+#include "render/archive.h"
 #include "store/db.h"
 #include "store/dmarc_cache.h"
 #include "store/list.h"
@@ -165,6 +167,7 @@ post_record(struct site *s, const struct list_config *l,
 	r.size = (int64_t)m->raw_len;
 	r.path = pf->archive;
 	r.text = m->text;
+	r.date = maildate_parse(m->date);
 	if ((pid = post_insert(s->db, &r)) == -1)
 		return -1;
 	envelope = site_list_address(s->cfg, l, "+bounces");
@@ -179,13 +182,28 @@ post_record(struct site *s, const struct list_config *l,
 	return 0;
 }
 
+/* The archive's pages for the new post; a failure here never fails the
+ * post (`metodist archive render` rebuilds them). */
+static void
+post_archive(struct site *s, const struct list_config *l, int64_t number)
+{
+	struct archive	a;
+
+	if (archive_open(&a, s->cfg, l, s->db) == -1)
+		return;
+	if (archive_render_post(&a, number) == -1)
+		log_warnx("post: %s #%lld: archive pages not updated", l->name,
+		    (long long)number);
+	archive_close(&a);
+}
+
 static enum post_outcome
 post_commit(struct site *s, const struct list_config *l,
     const struct message *m, const char *mid, const char *author,
     const char *key, struct listmsg_input *in)
 {
 	struct post_files	 pf = { NULL, NULL };
-	int64_t			 lid, number;
+	int64_t			 lid, number = -1;
 	int			 ok = 0;
 
 	if (db_begin(s->db) == -1)
@@ -200,6 +218,8 @@ post_commit(struct site *s, const struct list_config *l,
 		ok = 1;
 	if (!ok)
 		db_rollback(s->db);
+	else
+		post_archive(s, l, number);
 	free(pf.archive);
 	free(pf.copy);
 	return ok ? POST_SENT : POST_TEMPFAIL;

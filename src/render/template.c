@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "render/html.h"
 #include "render/template.h"
 #include "util/atomicfile.h"
 #include "util/buf.h"
@@ -48,9 +49,25 @@ template_lookup(const struct template_var *vars, size_t n, const char *name,
 	return "";
 }
 
+/* One {{name}}: as it is in mail texts; in HTML escaped, unless the
+ * name says "raw:" (markup the archive made itself). */
+static void
+template_value(struct buf *out, const char *name, size_t len,
+    const struct template_var *vars, size_t nvars, int html)
+{
+	if (!html) {
+		buf_adds(out, template_lookup(vars, nvars, name, len));
+		return;
+	}
+	if (len > 4 && strncmp(name, "raw:", 4) == 0)
+		buf_adds(out, template_lookup(vars, nvars, name + 4, len - 4));
+	else
+		html_escape(out, template_lookup(vars, nvars, name, len));
+}
+
 static void
 template_substitute(struct buf *out, const char *s, size_t len,
-    const struct template_var *vars, size_t nvars)
+    const struct template_var *vars, size_t nvars, int html)
 {
 	const char	*p = s, *end = s + len, *open, *close;
 
@@ -67,8 +84,8 @@ template_substitute(struct buf *out, const char *s, size_t len,
 			continue;
 		}
 		buf_add(out, p, (size_t)(open - p));
-		buf_adds(out, template_lookup(vars, nvars, open + 2,
-		    (size_t)(close - open - 2)));
+		template_value(out, open + 2, (size_t)(close - open - 2),
+		    vars, nvars, html);
 		p = close + 2;
 	}
 }
@@ -124,7 +141,7 @@ template_render(const char *dir, const char *lang, const char *name,
 	if ((raw = template_load(dir, lang, name, &len)) == NULL)
 		return -1;
 	buf_init(&out);
-	template_substitute(&out, raw, len, vars, nvars);
+	template_substitute(&out, raw, len, vars, nvars, 0);
 	free(raw);
 	text = buf_detach(&out);
 	rc = template_split(text, t);
@@ -140,4 +157,26 @@ template_text_free(struct template_text *t)
 	free(t->subject);
 	free(t->body);
 	t->subject = t->body = NULL;
+}
+
+int
+template_html(const char *dir, const char *name,
+    const struct template_var *vars, size_t nvars, struct buf *out)
+{
+	char	*p, *raw;
+	size_t	 len;
+
+	if (strchr(name, '/') != NULL)
+		return -1;
+	p = xasprintf("%s/html/%s", dir, name);
+	raw = atomicfile_read(p, TEMPLATE_MAX_SIZE, &len);
+	if (raw == NULL) {
+		log_warn("template: %s", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	template_substitute(out, raw, len, vars, nvars, 1);
+	free(raw);
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/stemtok.h"
 #include "util/fault.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -30,6 +31,7 @@ db_open(const char *path, sqlite3 **out)
 	if (db_exec(db, "PRAGMA journal_mode=WAL", "") == -1 ||
 	    db_exec(db, "PRAGMA synchronous=FULL", "") == -1 ||
 	    db_exec(db, "PRAGMA foreign_keys=ON", "") == -1 ||
+	    stemtok_register(db) == -1 ||
 	    db_migrate(db, db_schema_latest()) == -1) {
 		sqlite3_close(db);
 		return -1;

@@ -5,6 +5,9 @@
  * key suppresses duplicates); its number is the list's next, allocated in
  * the same transaction; its text goes into the full-text index under the
  * same rowid.  The archived bytes themselves live in the file at `path`.
+ * The post is placed in its thread (store/thread.h) in the same
+ * transaction; `date` (seconds, from its Date header) orders the archive
+ * and 0 means "when it arrived".
  */
 #ifndef METODIST_STORE_POST_H
 #define METODIST_STORE_POST_H
@@ -24,6 +27,7 @@ struct post_record {
 	int64_t		 size;
 	const char	*path;
 	const char	*text;		/* for the full-text index */
+	int64_t		 date;		/* Date:, or 0 for now */
 };
 
 /* The new post's id, or -1. */

@@ -205,6 +205,35 @@ static const char *const schema_steps[] = {
 	"  level TEXT NOT NULL,"
 	"  recorded_by TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+
+	/*
+	 * 7: the archive.  Each post gets the date it was written (Date:,
+	 * else when it arrived), its thread (the number of the thread's
+	 * first post) and its normalised subject, the fallback for
+	 * threading when a mail client broke References.  A post that
+	 * started a thread because the ones it answers were not there yet
+	 * waits for them in thread_waits.  The full-text
+	 * index moves to the "metodist" tokenizer (Russian and English
+	 * stemming, ё = е), keeping its name and the text it holds.
+	 */
+	"ALTER TABLE posts ADD COLUMN date INTEGER;"
+	"ALTER TABLE posts ADD COLUMN thread INTEGER;"
+	"ALTER TABLE posts ADD COLUMN subject_key TEXT;"
+	"UPDATE posts SET date = received, thread = number;"
+	"CREATE INDEX posts_thread ON posts(list_id, thread, date);"
+	"CREATE INDEX posts_date ON posts(list_id, date);"
+	"CREATE INDEX posts_subject_key ON posts(list_id, subject_key);"
+	"CREATE TABLE thread_waits ("
+	"  list_id INTEGER NOT NULL REFERENCES lists(id),"
+	"  message_id TEXT NOT NULL,"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id));"
+	"CREATE INDEX thread_waits_mid ON thread_waits(list_id, message_id);"
+	"CREATE VIRTUAL TABLE posts_stem USING fts5(subject, author, body,"
+	"  tokenize='metodist');"
+	"INSERT INTO posts_stem (rowid, subject, author, body)"
+	"  SELECT rowid, subject, author, body FROM posts_fts;"
+	"DROP TABLE posts_fts;"
+	"ALTER TABLE posts_stem RENAME TO posts_fts;",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))

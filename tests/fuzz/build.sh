@@ -60,6 +60,8 @@ pkg_cflags=$(pkg-config --cflags $pkgs) ||
 # -specs= is a gcc-only option libetpan's .pc carries; clang ignores it.
 pkg_libs=$(pkg-config --libs $pkgs | tr ' ' '\n' | grep -v '^-specs=' |
     tr '\n' ' ')
+# libstemmer (Snowball) has no .pc file.
+pkg_libs="$pkg_libs -lstemmer"
 
 # --- config.h ----------------------------------------------------------
 if [ ! -f "$out/cfg/config.h" ]; then
