@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/digest.h"
 #include "core/expire.h"
 #include "core/outq.h"
 #include "core/process.h"
@@ -41,6 +42,7 @@
 
 #define DAEMON_OUTQ_BATCH	2000
 #define DAEMON_EXPIRE_EVERY	60	/* seconds */
+#define DAEMON_PERIODIC_EVERY	10	/* seconds: digests, feeds, newsletters */
 
 static volatile sig_atomic_t daemon_stop;
 static volatile sig_atomic_t daemon_reload;
@@ -52,6 +54,7 @@ struct daemon {
 	int		 site_open;
 	char		*pidfile;
 	time_t		 last_expire;
+	time_t		 last_periodic;	/* digests, feeds, newsletters */
 };
 
 static void
@@ -181,6 +184,11 @@ daemon_tick(void *arg)
 		d->last_expire = time(NULL);
 		if (expire_run(&d->site) == -1)
 			log_warnx("tick: expiry: database error");
+	}
+	if (time(NULL) - d->last_periodic >= DAEMON_PERIODIC_EVERY) {
+		d->last_periodic = time(NULL);
+		if (digest_run(&d->site, d->last_periodic) == -1)
+			log_warnx("tick: digests: database error");
 	}
 }
 

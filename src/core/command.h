@@ -7,6 +7,7 @@
  * Russian: subscribe [digest|nomail] / подписаться [дайджест|без писем],
  * unsubscribe / отписаться, confirm TOKEN / подтвердить TOKEN,
  * set digest|nomail|normal / режим дайджест|без писем|обычный,
+ * set digest plain|mime / режим дайджест простой|полный,
  * help / помощь / справка, lists / списки, which / мои, who / участники,
  * end / конец / stop.  A list name may follow a list command ("subscribe
  * math", "подписаться math дайджест"), for the site address.  A line that
@@ -51,7 +52,8 @@ struct command_entry;
 
 struct command {
 	const struct command_entry *entry;	/* NULL: not understood */
-	char	*mode;		/* "normal", "digest", "nomail" or NULL */
+	char	*mode;		/* "normal", "digest", "nomail" or NULL;
+				 * for format: "plain" or "mime" */
 	char	*token;		/* confirm's argument, or NULL */
 	char	*list;		/* list name argument, lower case, or NULL */
 	char	*list_domain;	/* "x" of "subscribe name@x", or NULL */
@@ -100,6 +102,7 @@ extern const struct command_entry cmd_lists_entry;
 extern const struct command_entry cmd_which_entry;
 extern const struct command_entry cmd_who_entry;
 extern const struct command_entry cmd_end_entry;
+extern const struct command_entry cmd_format_entry;
 
 extern const struct command_entry *const command_table[];
 extern const size_t command_table_len;

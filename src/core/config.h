@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/schedule.h"
+
 enum list_policy {
 	POLICY_OPEN,		/* anyone may post */
 	POLICY_MEMBERS,		/* members and coordinators post */
@@ -53,6 +55,14 @@ struct list_config {
 	char		*archive_url;	/* for List-Archive, or NULL */
 	char		*unsubscribe_url;	/* RFC 8058 one-click, or NULL */
 	char		*file;		/* where it was defined */
+	/* digests, events, feeds, the newsletter */
+	struct schedule	 digest_schedule;	/* default daily 18:00 */
+	uint64_t	 digest_max_size;	/* bytes of posts; 0: none */
+	int		 digest_max_posts;	/* posts; 0: none */
+	struct schedule	 newsletter_schedule;	/* default weekly mon 09:00 */
+	int		 event_notify;	/* send an event to members at once */
+	char	       **feeds;		/* RSS, Atom or iCalendar URLs */
+	size_t		 nfeeds;
 };
 
 struct config {
