@@ -19,6 +19,7 @@
 #include "core/post.h"
 #include "core/schedule.h"
 #include "core/site.h"
+#include "mail/datetime-ru.h"
 #include "mail/digest.h"
 #include "mail/message.h"
 #include "store/db.h"
@@ -302,6 +303,69 @@ START_TEST(test_format_grammar)
 }
 END_TEST
 
+/* Date lines in Russian words, in numbers and in English. */
+static const struct {
+	const char	*line;
+	int		 y, m, d, start, end;	/* 0 0 0: no date */
+} date_cases[] = {
+	{ "Дата: 12 мая 2026, 15:00", 2026, 5, 12, 900, -1 },
+	{ "12 мая 2026 г. с 15:00 до 16:30", 2026, 5, 12, 900, 990 },
+	{ "Когда: 3 СЕНТЯБРЯ 2026 в 9.30", 2026, 9, 3, 570, -1 },
+	{ "1 дек. 2026", 2026, 12, 1, -1, -1 },
+	{ "12.05.2026 15:00–16:30", 2026, 5, 12, 900, 990 },
+	{ "в пятницу, 05.06.2026, 10:00 — 12:00, актовый зал", 2026, 6, 5,
+	    600, 720 },
+	{ "2026-05-12 15:00", 2026, 5, 12, 900, -1 },
+	{ "Date: May 12, 2026 3:00 PM - 4:30 PM", 2026, 5, 12, 900, 990 },
+	{ "Date: May 12, 2026 3 - 4:30 pm", 2026, 5, 12, 900, 990 },
+	{ "12 May 2026 at 15:00", 2026, 5, 12, 900, -1 },
+	{ "Sept 1st, 2026", 2026, 9, 1, -1, -1 },
+	{ "12 мая 2026, кабинет 3", 2026, 5, 12, -1, -1 },
+	{ "29.02.2028 12:00", 2028, 2, 29, 720, -1 },
+	{ "29.02.2026 12:00", 0, 0, 0, -1, -1 },
+	{ "32.01.2026", 0, 0, 0, -1, -1 },
+	{ "12 абвгд 2026", 0, 0, 0, -1, -1 },
+	{ "12.05.2026 25:00", 2026, 5, 12, -1, -1 },
+	{ "Телефон 8-343-123-45-67", 0, 0, 0, -1, -1 },
+	{ "", 0, 0, 0, -1, -1 },
+};
+
+START_TEST(test_date_line)
+{
+	struct datetime_range	dr;
+	int			found;
+
+	found = datetime_parse(date_cases[_i].line, &dr);
+	ck_assert_msg(found == (date_cases[_i].y != 0), "%s: found %d",
+	    date_cases[_i].line, found);
+	if (!found)
+		return;
+	ck_assert_msg(dr.year == date_cases[_i].y && dr.month ==
+	    date_cases[_i].m && dr.day == date_cases[_i].d &&
+	    dr.start_min == date_cases[_i].start && dr.end_min ==
+	    date_cases[_i].end, "%s: %d-%d-%d %d %d", date_cases[_i].line,
+	    dr.year, dr.month, dr.day, dr.start_min, dr.end_min);
+}
+END_TEST
+
+START_TEST(test_time_line)
+{
+	struct datetime_range	dr = { 2026, 5, 12, -1, -1 };
+
+	ck_assert_int_eq(datetime_parse_times("15:00–16:30", &dr), 1);
+	ck_assert_int_eq(dr.start_min, 900);
+	ck_assert_int_eq(dr.end_min, 990);
+	ck_assert_int_eq(datetime_parse_times("с 9:00 до 10.15", &dr), 1);
+	ck_assert_int_eq(dr.start_min, 540);
+	ck_assert_int_eq(dr.end_min, 615);
+	ck_assert_int_eq(datetime_parse_times("3 pm", &dr), 1);
+	ck_assert_int_eq(dr.start_min, 900);
+	ck_assert_int_eq(dr.day, 12);
+	ck_assert_int_eq(datetime_parse_times("после уроков", &dr), 0);
+	ck_assert_int_eq(datetime_parse_times("26:00", &dr), 0);
+}
+END_TEST
+
 /* A site in a temporary directory with the list "math". */
 static char		*tmpdir;
 static struct config	*cfg;
@@ -546,6 +610,8 @@ main(void)
 	tcase_add_test(tc, test_render_mime);
 	tcase_add_test(tc, test_render_plain);
 	tcase_add_test(tc, test_format_grammar);
+	tcase_add_loop_test(tc, test_date_line, 0, NELEM(date_cases));
+	tcase_add_test(tc, test_time_line);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("site");
 	tcase_add_checked_fixture(tc, site_setup, site_teardown);
