@@ -27,7 +27,6 @@ static const struct later_name later_names[] = {
 	    "submission of methodological developments" },
 	{ ROUTE_REVIEW, "экспертиза разработок по почте",
 	    "review of submissions by email" },
-	{ ROUTE_EVENT, "объявления о мероприятиях", "event announcements" },
 	{ ROUTE_SITE, "команды сайта по почте", "site commands by email" },
 };
 
