@@ -138,7 +138,7 @@ ical_expand(struct ical_out *o, icalcomponent *c, icalproperty *rrule,
 		if (icaltime_is_null_time(t))
 			break;
 		start = ical_time(t, zone);
-		if (start > until)
+		if (start >= until)
 			break;
 		if (start + length < from || ical_excluded(c, t))
 			continue;
@@ -161,14 +161,14 @@ ical_event(struct ical_out *o, icalcomponent *c, time_t from, time_t until)
 		return;
 	start = ical_time(ds, ical_zone_of(c, ICAL_DTSTART_PROPERTY));
 	end = ical_time(de, ical_zone_of(c, ICAL_DTEND_PROPERTY));
-	if (end != 0 && end < start)
-		end = 0;
+	if (end != 0 && end <= start)
+		end = 0;	/* no DTEND: libical gives the start */
 	if (ds.is_date && end == start + 86400)
 		end = 0;	/* one whole day */
 	rrule = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
 	if (rrule != NULL)
 		ical_expand(o, c, rrule, from, until, end ? end - start : 0);
-	else if ((end ? end : start) >= from && start <= until &&
+	else if ((end ? end : start) >= from && start < until &&
 	    o->n < o->max)
 		ical_add(o, c, start, end, ds.is_date, 0);
 }

@@ -3,7 +3,8 @@
  *
  * Contract: ical_parse() reads every VEVENT of a calendar and gives one
  * occurrence per instance: a recurring event (RRULE, less its EXDATEs) is
- * expanded from `from` up to `until`, at most `max` occurrences in all;
+ * expanded from `from` up to (not including) `until`, at most `max`
+ * occurrences in all;
  * a single event is kept when it ends (or starts) at or after `from`.
  * Times with a TZID are placed in that zone, UTC times as UTC, floating
  * times and whole days in the process's local zone (the site's).  Texts
