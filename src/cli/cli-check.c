@@ -22,6 +22,7 @@ static const char *const cli_check_templates[] = {
 	"mod-already", "bounce-probe", "bounce-disabled", "registry-welcome",
 	"registry-invite",
 	"event-confirm", "event-unclear", "event-result", "event-notice",
+	"feed-failing",
 };
 
 static void
