@@ -38,5 +38,6 @@ extern const struct cli_command cli_parse;
 extern const struct cli_command cli_import;
 extern const struct cli_command cli_digest;
 extern const struct cli_command cli_feeds;
+extern const struct cli_command cli_newsletter;
 
 #endif

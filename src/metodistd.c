@@ -30,6 +30,7 @@
 #include "core/digest.h"
 #include "core/expire.h"
 #include "core/feeds.h"
+#include "core/newsletter.h"
 #include "core/outq.h"
 #include "core/process.h"
 #include "core/route.h"
@@ -240,6 +241,8 @@ daemon_tick(void *arg)
 		d->last_periodic = time(NULL);
 		if (digest_run(&d->site, d->last_periodic) == -1)
 			log_warnx("tick: digests: database error");
+		if (newsletter_run(&d->site, d->last_periodic) == -1)
+			log_warnx("tick: newsletters: database error");
 	}
 	daemon_feeds(d);
 }

@@ -22,7 +22,7 @@ static const char *const cli_check_templates[] = {
 	"mod-already", "bounce-probe", "bounce-disabled", "registry-welcome",
 	"registry-invite",
 	"event-confirm", "event-unclear", "event-result", "event-notice",
-	"feed-failing",
+	"feed-failing", "newsletter", "newsletter-html",
 };
 
 static void

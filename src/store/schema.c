@@ -282,7 +282,10 @@ static const char *const schema_steps[] = {
 	"  period_from INTEGER NOT NULL,"
 	"  period_to INTEGER NOT NULL,"
 	"  sent INTEGER NOT NULL,"
-	"  UNIQUE (list_id, number));",
+	"  UNIQUE (list_id, number));"
+	"CREATE TABLE newsletter_state ("
+	"  list_id INTEGER PRIMARY KEY REFERENCES lists(id),"
+	"  last_run INTEGER NOT NULL);",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))
