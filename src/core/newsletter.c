@@ -130,6 +130,32 @@ struct newsletter_thread {
 	int	 posts;
 };
 
+/* Posts seen in the period: a reply whose parent is among them joins
+ * the parent's thread even when its References are cut short. */
+struct newsletter_seen {
+	char	*mid;
+	char	*key;
+};
+
+static char *
+newsletter_resolve(struct newsletter_seen **seen, size_t *nseen,
+    char *key, const char *mid)
+{
+	size_t	i;
+
+	for (i = 0; i < *nseen; i++)
+		if (strcmp((*seen)[i].mid, key) == 0) {
+			free(key);
+			key = xstrdup((*seen)[i].key);
+			break;
+		}
+	*seen = xreallocarray(*seen, *nseen + 1, sizeof **seen);
+	(*seen)[*nseen].mid = xstrdup(mid);
+	(*seen)[*nseen].key = xstrdup(key);
+	(*nseen)++;
+	return key;
+}
+
 static void
 newsletter_count_thread(struct newsletter_thread **v, size_t *n,
     char *key, const char *subject, int64_t number)
@@ -194,8 +220,9 @@ static int
 newsletter_posts(struct site *s, int64_t lid, struct newsletter_issue *is)
 {
 	struct newsletter_thread	*v = NULL;
+	struct newsletter_seen		*seen = NULL;
 	sqlite3_stmt			*st;
-	size_t				 n = 0, i;
+	size_t				 n = 0, nseen = 0, i;
 	char				*link;
 	const char			*subject, *author;
 	int				 rc;
@@ -218,9 +245,11 @@ newsletter_posts(struct site *s, int64_t lid, struct newsletter_issue *is)
 			    (const char *)sqlite3_column_text(st, 3), link);
 			free(link);
 		}
-		newsletter_count_thread(&v, &n, newsletter_thread_key(
+		newsletter_count_thread(&v, &n, newsletter_resolve(&seen,
+		    &nseen, newsletter_thread_key(
 		    (const char *)sqlite3_column_text(st, 4),
 		    (const char *)sqlite3_column_text(st, 5),
+		    (const char *)sqlite3_column_text(st, 6)),
 		    (const char *)sqlite3_column_text(st, 6)), subject,
 		    sqlite3_column_int64(st, 0));
 	}
@@ -231,6 +260,11 @@ newsletter_posts(struct site *s, int64_t lid, struct newsletter_issue *is)
 		free(v[i].subject);
 	}
 	free(v);
+	for (i = 0; i < nseen; i++) {
+		free(seen[i].mid);
+		free(seen[i].key);
+	}
+	free(seen);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
