@@ -333,7 +333,13 @@ newsletter_build(struct site *s, const struct list_config *l, time_t now,
 	is->new_members = db_int(s->db, 0, "SELECT count(*) FROM members "
 	    "WHERE list_id = ?1 AND created >= ?2 AND created < ?3", "iii",
 	    lid, (int64_t)is->from, (int64_t)now);
+	is->new_events = db_int(s->db, 0, "SELECT count(*) FROM events WHERE "
+	    "(list_id = ?1 OR list_id IS NULL) AND state = 'active' AND "
+	    "starts >= ?2 AND starts < ?3 AND created >= ?4", "iiii", lid,
+	    (int64_t)now, (int64_t)(now + NEWSLETTER_AHEAD),
+	    (int64_t)is->from);
 	if (is->number <= 0 || is->authors < 0 || is->new_members < 0 ||
+	    is->new_events < 0 ||
 	    event_upcoming(s->db, lid, now, now + NEWSLETTER_AHEAD,
 	    newsletter_event, is) != 0 ||
 	    newsletter_materials(s, lid, is) == -1 ||
@@ -348,7 +354,9 @@ newsletter_empty(const struct newsletter_issue *is)
 {
 	int	i;
 
-	for (i = 0; i < NL_NSECTIONS; i++)
+	if (is->nrows[NL_EVENTS] > 0 && is->new_events > 0)
+		return 0;
+	for (i = NL_EVENTS + 1; i < NL_NSECTIONS; i++)
 		if (is->nrows[i] > 0)
 			return 0;
 	return 1;

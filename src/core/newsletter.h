@@ -8,8 +8,9 @@
  * coordinators' posts (announcements), the liveliest threads (most posts
  * in the period, with links into the archive when the list has one),
  * the feeds' news, and one line of activity (posts, authors, new
- * members).  An issue with no events, materials, announcements, threads
- * or news is empty.  newsletter_render() makes the message:
+ * members).  An issue is empty unless something in it is new: an event
+ * announced in the period, a material, an announcement, a thread or
+ * news; so the same upcoming events are never sent again on their own.  newsletter_render() makes the message:
  * multipart/alternative, the text and a simple HTML (one table, inline
  * styles, no images or scripts: it reads in mail.ru, Yandex, Gmail and
  * Outlook) from templates/LANG/newsletter.txt and newsletter.html, every
@@ -53,6 +54,7 @@ struct newsletter_issue {
 	struct newsletter_row	*rows[NL_NSECTIONS];
 	size_t			 nrows[NL_NSECTIONS];
 	int64_t			 posts, authors, new_members;
+	int64_t			 new_events;	/* announced in the period */
 };
 
 int	newsletter_build(struct site *, const struct list_config *,

@@ -229,7 +229,12 @@ START_TEST(test_issue)
 	ck_assert_int_eq(is.posts, 0);
 	ck_assert_uint_eq(is.nrows[NL_MATERIALS], 0);
 	ck_assert_uint_eq(is.nrows[NL_EVENTS], 2);
+	/* The same events alone are nothing new: not sent again. */
+	ck_assert_int_eq(newsletter_empty(&is), 1);
 	newsletter_free(&is);
+	ck_assert_int_eq(newsletter_send(&site, config_list(cfg, "math"),
+	    now + 60), 0);
+	ck_assert_int_eq(issues_to("a@x.org"), 1);
 }
 END_TEST
 
