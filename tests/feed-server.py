@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """A feed server for the tests, on 127.0.0.1 and a free port.
 
-Usage: feed-server.py PORTFILE LOGFILE [YEAR]
+Usage: feed-server.py PORTFILE LOGFILE [YEAR [DATE]]
 
 Writes the port it listens on to PORTFILE once it listens, and one line
 per request to LOGFILE: "PATH STATUS If-None-Match If-Modified-Since".
-YEAR (default: next year) is the year of the dated entries.
+YEAR (default: next year) is the year of the dated entries; DATE
+(default 14.05.YEAR) the day of the seminar the RSS feed announces.
 
   /rss       RSS 2.0, ETag and Last-Modified; 304 when either matches
   /atom      Atom, two entries
@@ -22,6 +23,7 @@ import threading
 
 PORTFILE, LOGFILE = sys.argv[1], sys.argv[2]
 YEAR = int(sys.argv[3]) if len(sys.argv) > 3 else datetime.date.today().year + 1
+SEMINAR = sys.argv[4] if len(sys.argv) > 4 else f'14.05.{YEAR}'
 ETAG = '"rss-v1"'
 LASTMOD = 'Tue, 10 Nov 2026 08:00:00 GMT'
 LOCK = threading.Lock()
@@ -29,7 +31,7 @@ LOCK = threading.Lock()
 RSS = f"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>ИМЦ: новости</title>
 <link>http://imc.example.org/</link><description>news</description>
-<item><title>Семинар «Функциональная грамотность» 14.05.{YEAR} 15:00–16:30</title>
+<item><title>Семинар «Функциональная грамотность» {SEMINAR} 15:00–16:30</title>
 <link>http://imc.example.org/news/1</link><guid>imc-news-1</guid>
 <description>Приглашаем учителей математики.</description>
 <pubDate>Mon, 09 Nov 2026 10:00:00 +0500</pubDate></item>
