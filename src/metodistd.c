@@ -208,6 +208,9 @@ daemon_feeds(struct daemon *d)
 		return;
 	}
 	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_IGN);
 		if (site_open(d->cfg, &s, &transient) == 0) {
 			rc = feeds_run(&s, time(NULL)) == -1;
 			site_close(&s);
@@ -360,6 +363,10 @@ main(int argc, char *argv[])
 	log_info("started, %zu lists, domain %s", d.cfg->nlists, d.cfg->domain);
 	rc = daemon_serve(&d);
 	log_info("stopping");
+	if (d.feeds_child > 0) {
+		kill(d.feeds_child, SIGTERM);
+		waitpid(d.feeds_child, NULL, 0);
+	}
 	unlink(d.pidfile);
 	free(d.pidfile);
 	if (d.site_open)

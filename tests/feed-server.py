@@ -15,11 +15,13 @@ YEAR (default: next year) is the year of the dated entries; DATE
   /loop      302 to itself, for ever
   /big       a 20 MB body
   /bad       malformed XML
+  /slow      answers after 40 seconds
 """
 import datetime
 import http.server
 import sys
 import threading
+import time
 
 PORTFILE, LOGFILE = sys.argv[1], sys.argv[2]
 YEAR = int(sys.argv[3]) if len(sys.argv) > 3 else datetime.date.today().year + 1
@@ -122,6 +124,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             try:
                 for _ in range(size // len(chunk)):
                     self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        elif p == '/slow':
+            time.sleep(40)
+            try:
+                self.send(200, RSS.encode(), 'application/rss+xml')
             except (BrokenPipeError, ConnectionResetError):
                 pass
         elif p == '/bad':
