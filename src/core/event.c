@@ -609,20 +609,44 @@ event_announce(struct site *s, const struct list_config *l, const char *to,
 	return rc;
 }
 
-/* Does the reply ask to withdraw?  Subject or the first lines. */
+static int
+event_cancel_word(const char *line)
+{
+	char	*f = charset_fold(line, 200);
+	int	 yes;
+
+	yes = strncmp(f, "отмен", strlen("отмен")) == 0 ||
+	    strncmp(f, "cancel", 6) == 0 || strncmp(f, "withdraw", 8) == 0;
+	free(f);
+	return yes;
+}
+
+/*
+ * Does the reply ask to withdraw?  The Subject without its "Re:", or one
+ * of the first lines the coordinator wrote, begins with the word; the
+ * quoted confirmation (which names the word itself) is not read.
+ */
 static int
 event_wants_cancel(const struct message *m)
 {
-	char	*text, *folded;
-	int	 yes;
+	char	*subject, *copy, *p, *line, *t;
+	int	 yes, seen = 0;
 
-	text = xasprintf("%s\n%.*s", m->subject, 400, m->text ? m->text : "");
-	folded = charset_fold(text, 2000);
-	yes = strstr(folded, "отмен") != NULL ||
-	    strstr(folded, "cancel") != NULL ||
-	    strstr(folded, "withdraw") != NULL;
-	free(folded);
-	free(text);
+	subject = command_subject_strip(m->subject);
+	yes = event_cancel_word(subject);
+	free(subject);
+	copy = xstrdup(m->text != NULL ? m->text : "");
+	for (p = copy; !yes && seen < 5 && (line = strsep(&p, "\n")) != NULL;) {
+		t = str_trim(line);
+		if (*t == '>' || strstr(t, "wrote:") != NULL ||
+		    strstr(t, "пишет:") != NULL || strncmp(t, "-----", 5) == 0)
+			break;
+		if (*t == '\0')
+			continue;
+		seen++;
+		yes = event_cancel_word(t);
+	}
+	free(copy);
 	return yes;
 }
 

@@ -129,6 +129,15 @@ from email.header import decode_header, make_header
 print(str(make_header(decode_header(sys.stdin.read().strip()))))')" \
 	"Не удалось понять дату" "no date: the coordinator is told"
 
+printf 'From: %s\nTo: %s+event-%s@%s\nSubject: Re: Мероприятие записано: отмена занятий\nMessage-ID: <t%s@imc.example.org>\n\nСпасибо!\n\n> Чтобы отменить, ответьте на это письмо словом «отменить»\n' \
+	"$coord" "$list" "$token1" "$E2E_DOMAIN" "$$" >"$msg"
+check "a thank-you reply is delivered" e2e_mta_deliver "$coord" \
+	"$list+event-$token1@$E2E_DOMAIN" "$msg"
+is "$(q "SELECT state FROM events WHERE token = '$token1'")" active \
+	"a reply quoting the word does not withdraw"
+like "$(e2e_body "$(last_to "$coord")")" "ответьте словом «отменить»" \
+	"the coordinator is told how to withdraw"
+
 printf 'From: %s\nTo: %s+event-%s@%s\nSubject: Re: Мероприятие записано\nMessage-ID: <x%s@imc.example.org>\n\nотменить\n\n> Название: Семинар по ФГ\n' \
 	"$coord" "$list" "$token1" "$E2E_DOMAIN" "$$" >"$msg"
 check "the cancel reply is delivered" e2e_mta_deliver "$coord" \
