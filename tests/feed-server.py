@@ -15,7 +15,7 @@ YEAR (default: next year) is the year of the dated entries; DATE
   /loop      302 to itself, for ever
   /big       a 20 MB body
   /bad       malformed XML
-  /slow      answers after 40 seconds
+  /slow      answers after 40 seconds (logged on arrival with status 0)
 """
 import datetime
 import http.server
@@ -127,6 +127,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
         elif p == '/slow':
+            self.note(0)        # logged on arrival: "/slow 0 ..."
             time.sleep(40)
             try:
                 self.send(200, RSS.encode(), 'application/rss+xml')
