@@ -40,5 +40,8 @@ extern const struct cli_command cli_submissions;
 extern const struct cli_command cli_material;
 extern const struct cli_command cli_archive;
 extern const struct cli_command cli_search;
+extern const struct cli_command cli_digest;
+extern const struct cli_command cli_feeds;
+extern const struct cli_command cli_newsletter;
 
 #endif

@@ -24,6 +24,7 @@ static const struct cli_command *const cli_commands[] = {
 	&cli_held, &cli_approve, &cli_reject, &cli_import, &cli_parse,
 	&cli_submissions, &cli_material,
 	&cli_archive, &cli_search,
+	&cli_digest, &cli_feeds, &cli_newsletter,
 };
 
 #define CLI_NCOMMANDS	(sizeof cli_commands / sizeof cli_commands[0])

@@ -14,6 +14,7 @@
 #include <config.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,10 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/digest.h"
 #include "core/expire.h"
+#include "core/feeds.h"
+#include "core/newsletter.h"
 #include "core/outq.h"
 #include "core/process.h"
 #include "core/route.h"
@@ -42,6 +46,8 @@
 
 #define DAEMON_OUTQ_BATCH	2000
 #define DAEMON_EXPIRE_EVERY	60	/* seconds */
+#define DAEMON_PERIODIC_EVERY	10	/* seconds: digests, feeds, newsletters */
+#define DAEMON_FEEDS_EVERY	60	/* seconds between looks at the feeds */
 
 static volatile sig_atomic_t daemon_stop;
 static volatile sig_atomic_t daemon_reload;
@@ -53,6 +59,9 @@ struct daemon {
 	int		 site_open;
 	char		*pidfile;
 	time_t		 last_expire;
+	time_t		 last_periodic;	/* digests, feeds, newsletters */
+	time_t		 last_feeds;
+	pid_t		 feeds_child;	/* fetching feeds, or 0 */
 };
 
 static void
@@ -163,6 +172,55 @@ daemon_reload_config(struct daemon *d)
 	    cfg->nlists);
 }
 
+static int
+daemon_has_feeds(const struct config *cfg)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nlists; i++)
+		if (cfg->lists[i].nfeeds > 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Feeds are fetched in a process of their own, with its own database
+ * connection, so that a slow or hanging feed never holds up the spool
+ * and the queue; one such process at a time.
+ */
+static void
+daemon_feeds(struct daemon *d)
+{
+	struct site	s;
+	int		transient, rc = 1;
+	pid_t		pid;
+
+	if (d->feeds_child > 0) {
+		if (waitpid(d->feeds_child, NULL, WNOHANG) == 0)
+			return;
+		d->feeds_child = 0;
+	}
+	if (time(NULL) - d->last_feeds < DAEMON_FEEDS_EVERY ||
+	    !daemon_has_feeds(d->cfg))
+		return;
+	d->last_feeds = time(NULL);
+	if ((pid = fork()) == -1) {
+		log_warn("tick: cannot start the feed fetcher");
+		return;
+	}
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_IGN);
+		if (site_open(d->cfg, &s, &transient) == 0) {
+			rc = feeds_run(&s, time(NULL)) == -1;
+			site_close(&s);
+		}
+		_exit(rc);
+	}
+	d->feeds_child = pid;
+}
+
 static void
 daemon_tick(void *arg)
 {
@@ -183,6 +241,14 @@ daemon_tick(void *arg)
 		if (expire_run(&d->site) == -1)
 			log_warnx("tick: expiry: database error");
 	}
+	if (time(NULL) - d->last_periodic >= DAEMON_PERIODIC_EVERY) {
+		d->last_periodic = time(NULL);
+		if (digest_run(&d->site, d->last_periodic) == -1)
+			log_warnx("tick: digests: database error");
+		if (newsletter_run(&d->site, d->last_periodic) == -1)
+			log_warnx("tick: newsletters: database error");
+	}
+	daemon_feeds(d);
 }
 
 static int
@@ -299,6 +365,10 @@ main(int argc, char *argv[])
 	log_info("started, %zu lists, domain %s", d.cfg->nlists, d.cfg->domain);
 	rc = daemon_serve(&d);
 	log_info("stopping");
+	if (d.feeds_child > 0) {
+		kill(d.feeds_child, SIGTERM);
+		waitpid(d.feeds_child, NULL, 0);
+	}
 	unlink(d.pidfile);
 	free(d.pidfile);
 	if (d.site_open)

@@ -26,6 +26,9 @@ static const char *const cli_check_templates[] = {
 	"registry-invite", "submit-receipt", "submit-refused",
 	"review-request", "review-answer", "review-decision",
 	"submission-announce",
+	"registry-invite",
+	"event-confirm", "event-unclear", "event-result", "event-notice",
+	"feed-failing", "newsletter", "newsletter-html",
 };
 
 static void

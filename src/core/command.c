@@ -40,6 +40,7 @@ const struct command_entry *const command_table[] = {
 	&cmd_get_entry,
 	&cmd_search_entry,
 	&cmd_thread_entry,
+	&cmd_format_entry,
 };
 const size_t command_table_len = sizeof command_table /
     sizeof command_table[0];
@@ -58,6 +59,9 @@ static const char command_grammar_src[] =
 	"(?:\\s+" LIST ")?"
     "|(?<confirm>confirm|подтвердить|подтверждаю)"
 	"\\s+(?<token>[a-z0-9_-]{1,64})(?:\\s+[-—–:(].*)?"
+    "|(?<format>(?:(?:set|режим)\\s+(?:" LIST "\\s+)?(?:digest|дайджест)"
+	"|format|формат)\\s+(?:(?<plain>plain|text|простой|текстовый|текст)"
+	"|(?<mime>mime|полный))(?:\\s+" LIST ")?)"
     "|(?<set>set|режим)(?:\\s+" LIST ")?\\s+" MODE "(?:\\s+" LIST ")?"
     "|(?<help>help|помощь|справка)(?:\\s+" LIST ")?"
     "|(?<lists>lists|списки|все\\s+списки)"
@@ -191,6 +195,11 @@ command_fill(pcre2_match_data *md, struct command *c)
 	size_t	i;
 
 	c->mode = command_group_mode(md);
+	if (command_group_set(md, "plain") || command_group_set(md, "mime")) {
+		free(c->mode);
+		c->mode = xstrdup(command_group_set(md, "plain") ? "plain" :
+		    "mime");
+	}
 	if (command_group_set(md, "bare"))
 		return 2;
 	for (i = 0; i < command_table_len; i++)

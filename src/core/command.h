@@ -7,6 +7,7 @@
  * Russian: subscribe [digest|nomail] / подписаться [дайджест|без писем],
  * unsubscribe / отписаться, confirm TOKEN / подтвердить TOKEN,
  * set digest|nomail|normal / режим дайджест|без писем|обычный,
+ * set digest plain|mime / режим дайджест простой|полный,
  * help / помощь / справка, lists / списки, which / мои, who / участники,
  * end / конец / stop; and for the archive index [YYYY-MM] / оглавление,
  * get N[-M] / получить, search WORDS / найти / поиск, thread N / ветка
@@ -53,7 +54,8 @@ struct command_entry;
 
 struct command {
 	const struct command_entry *entry;	/* NULL: not understood */
-	char	*mode;		/* "normal", "digest", "nomail" or NULL */
+	char	*mode;		/* "normal", "digest", "nomail" or NULL;
+				 * for format: "plain" or "mime" */
 	char	*token;		/* confirm's argument, or NULL */
 	char	*list;		/* list name argument, lower case, or NULL */
 	char	*list_domain;	/* "x" of "subscribe name@x", or NULL */
@@ -109,6 +111,7 @@ extern const struct command_entry cmd_index_entry;
 extern const struct command_entry cmd_get_entry;
 extern const struct command_entry cmd_search_entry;
 extern const struct command_entry cmd_thread_entry;
+extern const struct command_entry cmd_format_entry;
 
 extern const struct command_entry *const command_table[];
 extern const size_t command_table_len;

@@ -683,6 +683,58 @@ list_submit_types(struct config_load *l, const char *v)
 		l->list->submit_types = xreallocarray(l->list->submit_types,
 		    l->list->nsubmit_types + 1, sizeof *l->list->submit_types);
 		l->list->submit_types[l->list->nsubmit_types++] = xstrdup(item);
+static const char *
+list_digest_schedule(struct config_load *l, const char *v)
+{
+	return schedule_parse(v, &l->list->digest_schedule);
+}
+
+static const char *
+list_digest_max_size(struct config_load *l, const char *v)
+{
+	return config_size(v, &l->list->digest_max_size);
+}
+
+static const char *
+list_digest_max_posts(struct config_load *l, const char *v)
+{
+	return limits_int(v, 0, 1000, &l->list->digest_max_posts,
+	    "digest_max_posts must be a whole number 0 to 1000");
+}
+
+static const char *
+list_newsletter_schedule(struct config_load *l, const char *v)
+{
+	return schedule_parse(v, &l->list->newsletter_schedule);
+}
+
+static const char *
+list_event_notify(struct config_load *l, const char *v)
+{
+	return config_bool(v, &l->list->event_notify);
+}
+
+static const char *
+list_feeds(struct config_load *l, const char *v)
+{
+	char	*copy, *p, *item;
+
+	copy = xstrdup(v);
+	for (p = copy; (item = strsep(&p, ",")) != NULL; ) {
+		str_trim(item);
+		if (*item == '\0')
+			continue;
+		if ((strncmp(item, "https://", 8) != 0 &&
+		    strncmp(item, "http://", 7) != 0) ||
+		    strpbrk(item, " <>\"") != NULL) {
+			snprintf(l->msg, sizeof l->msg, "not a feed URL "
+			    "(http:// or https://): %s", item);
+			free(copy);
+			return l->msg;
+		}
+		l->list->feeds = xreallocarray(l->list->feeds,
+		    l->list->nfeeds + 1, sizeof *l->list->feeds);
+		l->list->feeds[l->list->nfeeds++] = xstrdup(item);
 	}
 	free(copy);
 	return NULL;
@@ -770,6 +822,12 @@ static const struct config_key config_list_keys[] = {
 	{ "list", "review_remind_days", list_review_remind },
 	{ "list", "review_reassign_days", list_review_reassign },
 	{ "list", "archive", list_archive },
+	{ "list", "digest_schedule", list_digest_schedule },
+	{ "list", "digest_max_size", list_digest_max_size },
+	{ "list", "digest_max_posts", list_digest_max_posts },
+	{ "list", "newsletter_schedule", list_newsletter_schedule },
+	{ "list", "event_notify", list_event_notify },
+	{ "list", "feeds", list_feeds },
 };
 
 static const char *
@@ -984,6 +1042,10 @@ config_load_list(struct config_load *l, const char *dir, const char *fname)
 	lc->submit_attach_max = 10 * 1024 * 1024;
 	lc->review_remind_days = 7;
 	lc->review_reassign_days = 14;
+	(void)schedule_parse("daily 18:00", &lc->digest_schedule);
+	lc->digest_max_size = 100000;
+	lc->digest_max_posts = 30;
+	(void)schedule_parse("weekly mon 09:00", &lc->newsletter_schedule);
 	if (!config_list_name_ok(lc->name))
 		config_report(l, lc->file, 0, "list file name must be "
 		    "lower-case ASCII letters, digits and '-', then .conf");
@@ -1072,6 +1134,7 @@ config_free_list(struct list_config *lc)
 	str_array_free(lc->submit_types, lc->nsubmit_types);
 	free(lc->archive_url);
 	free(lc->unsubscribe_url);
+	str_array_free(lc->feeds, lc->nfeeds);
 	free(lc->file);
 }
 

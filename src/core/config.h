@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/schedule.h"
+
 enum list_policy {
 	POLICY_OPEN,		/* anyone may post */
 	POLICY_MEMBERS,		/* members and coordinators post */
@@ -64,6 +66,14 @@ struct list_config {
 	uint64_t	 submit_attach_max;	/* above: listed, not attached */
 	int		 review_remind_days;	/* remind an open review */
 	int		 review_reassign_days;	/* hand it to another */
+	/* digests, events, feeds, the newsletter */
+	struct schedule	 digest_schedule;	/* default daily 18:00 */
+	uint64_t	 digest_max_size;	/* bytes of posts; 0: none */
+	int		 digest_max_posts;	/* posts; 0: none */
+	struct schedule	 newsletter_schedule;	/* default weekly mon 09:00 */
+	int		 event_notify;	/* send an event to members at once */
+	char	       **feeds;		/* RSS, Atom or iCalendar URLs */
+	size_t		 nfeeds;
 };
 
 struct config {

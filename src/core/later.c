@@ -21,10 +21,8 @@ static const struct later_name later_names[] = {
 	{ ROUTE_SUBSCRIBE, "подписка по почте", "subscription by email" },
 	{ ROUTE_UNSUBSCRIBE, "отписка по почте", "unsubscription by email" },
 	{ ROUTE_HELP, "справка по почте", "help by email" },
-	{ ROUTE_DIGEST, "дайджест", "digest delivery" },
 	{ ROUTE_CONFIRM, "подтверждение по почте", "confirmation by email" },
 	{ ROUTE_MOD, "модерация ответом на письмо", "moderation by reply" },
-	{ ROUTE_EVENT, "объявления о мероприятиях", "event announcements" },
 	{ ROUTE_SITE, "команды сайта по почте", "site commands by email" },
 };
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/bounce.h"
+#include "core/event.h"
 #include "core/later.h"
 #include "core/loop.h"
 #include "core/moderate.h"
@@ -207,6 +208,9 @@ process_dispatch(struct process_msg *p)
 		    p->entry->sender);
 	case ROUTE_REVIEW:
 		return review_reply(p->site, &p->route, p->msg,
+		    p->entry->sender);
+	case ROUTE_EVENT:
+		return event_handle(p->site, &p->route, p->msg,
 		    p->entry->sender);
 	default:
 		return later_answer(p->site, &p->route, p->msg,

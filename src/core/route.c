@@ -27,7 +27,7 @@ static const struct route_suffix route_suffixes[] = {
 	{ "mod",		ROUTE_MOD,		1 },
 	{ "submit",		ROUTE_SUBMIT,		0 },
 	{ "review",		ROUTE_REVIEW,		1 },
-	{ "event",		ROUTE_EVENT,		0 },
+	{ "event",		ROUTE_EVENT,		2 },
 	{ "bounces",		ROUTE_BOUNCES,		2 },
 };
 

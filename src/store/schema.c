@@ -234,6 +234,87 @@ static const char *const schema_steps[] = {
 	"  SELECT rowid, subject, author, body FROM posts_fts;"
 	"DROP TABLE posts_fts;"
 	"ALTER TABLE posts_stem RENAME TO posts_fts;",
+
+	/*
+	 * 8: digests, events, feeds and the newsletter.  digest_state keeps
+	 * per list the volume, the last issue and the number of the last
+	 * post a digest included, so a restart neither repeats nor skips a
+	 * post.  A member chooses a MIME or a plain (RFC 1153) digest.  An
+	 * event comes from a coordinator's mail, an .ics or a feed; each
+	 * occurrence of a recurring event is a row of its own.  A feed keeps
+	 * what its conditional GET needs and its failures; feed_entries
+	 * remembers every entry seen, by GUID or link.
+	 */
+	"CREATE TABLE digest_state ("
+	"  list_id INTEGER PRIMARY KEY REFERENCES lists(id),"
+	"  volume INTEGER NOT NULL DEFAULT 1,"
+	"  issue INTEGER NOT NULL DEFAULT 0,"
+	"  last_number INTEGER NOT NULL DEFAULT 0,"
+	"  last_sent INTEGER NOT NULL);"
+	"CREATE TABLE digests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  list_id INTEGER NOT NULL REFERENCES lists(id),"
+	"  volume INTEGER NOT NULL,"
+	"  issue INTEGER NOT NULL,"
+	"  first_number INTEGER NOT NULL,"
+	"  last_number INTEGER NOT NULL,"
+	"  sent INTEGER NOT NULL,"
+	"  UNIQUE (list_id, volume, issue));"
+	"ALTER TABLE members ADD COLUMN digest_format TEXT NOT NULL"
+	"  DEFAULT 'mime' CHECK (digest_format IN ('mime','plain'));"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  list_id INTEGER REFERENCES lists(id),"
+	"  source TEXT NOT NULL CHECK (source IN ('mail','ics','feed')),"
+	"  uid TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  starts INTEGER NOT NULL,"
+	"  ends INTEGER,"
+	"  all_day INTEGER NOT NULL DEFAULT 0,"
+	"  place TEXT,"
+	"  url TEXT,"
+	"  description TEXT,"
+	"  author TEXT,"
+	"  token TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (state IN ('active','cancelled')),"
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (list_id, uid, starts));"
+	"CREATE INDEX events_upcoming ON events(state, starts);"
+	"CREATE INDEX events_token ON events(token);"
+	"CREATE TABLE feeds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  list_id INTEGER REFERENCES lists(id),"
+	"  url TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  last_fetch INTEGER,"
+	"  last_status INTEGER,"
+	"  next_fetch INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  reported INTEGER,"
+	"  UNIQUE (list_id, url));"
+	"CREATE TABLE feed_entries ("
+	"  feed_id INTEGER NOT NULL REFERENCES feeds(id),"
+	"  key TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  link TEXT,"
+	"  published INTEGER,"
+	"  summary TEXT,"
+	"  seen INTEGER NOT NULL,"
+	"  PRIMARY KEY (feed_id, key));"
+	"CREATE TABLE newsletter_issues ("
+	"  id INTEGER PRIMARY KEY,"
+	"  list_id INTEGER NOT NULL REFERENCES lists(id),"
+	"  number INTEGER NOT NULL,"
+	"  period_from INTEGER NOT NULL,"
+	"  period_to INTEGER NOT NULL,"
+	"  sent INTEGER NOT NULL,"
+	"  UNIQUE (list_id, number));"
+	"CREATE TABLE newsletter_state ("
+	"  list_id INTEGER PRIMARY KEY REFERENCES lists(id),"
+	"  last_run INTEGER NOT NULL);",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))
