@@ -10,6 +10,11 @@
  * queue.  SIGTERM and SIGINT finish the work in hand and exit; SIGHUP
  * reloads the configuration, keeping the old one when the new one has
  * problems.  A bad configuration at start exits 78 (EX_CONFIG).
+ *
+ * Each [mailbox] of the configuration gets a poller thread (io/mailbox.h
+ * says why a thread) that reads the hosted mailbox into the spool; the
+ * tick processes what it spooled like anything else.  A reload stops the
+ * old pollers without waiting and starts new ones; the tick reaps the old.
  */
 #include <config.h>
 
@@ -31,6 +36,7 @@
 #include "core/process.h"
 #include "core/route.h"
 #include "core/site.h"
+#include "io/mailbox.h"
 #include "io/smtpd.h"
 #include "io/spool.h"
 #include "util/atomicfile.h"
@@ -52,6 +58,8 @@ struct daemon {
 	int		 site_open;
 	char		*pidfile;
 	time_t		 last_expire;
+	struct pollers	*pollers;	/* reading hosted mailboxes */
+	struct pollers	*retiring;	/* of the configuration before a reload */
 };
 
 static void
@@ -140,6 +148,19 @@ daemon_message(void *arg, const char *mail_from, char **rcpts, size_t nrcpts,
 	buf_free(&msg);
 }
 
+/* New pollers for the new configuration; the old ones finish alone. */
+static void
+daemon_restart_pollers(struct daemon *d)
+{
+	if (d->retiring != NULL) {
+		pollers_join(d->retiring);	/* a reload before the last ended */
+		d->retiring = NULL;
+	}
+	pollers_stop(d->pollers);
+	d->retiring = d->pollers;
+	d->pollers = pollers_start(d->cfg, d->config_path);
+}
+
 static void
 daemon_reload_config(struct daemon *d)
 {
@@ -158,6 +179,7 @@ daemon_reload_config(struct daemon *d)
 	config_free(d->cfg);
 	d->cfg = cfg;
 	d->site_open = site_open(cfg, &d->site, &transient) == 0;
+	daemon_restart_pollers(d);
 	log_info("reload: configuration %s loaded, %zu lists", d->config_path,
 	    cfg->nlists);
 }
@@ -170,6 +192,8 @@ daemon_tick(void *arg)
 
 	if (daemon_reload)
 		daemon_reload_config(d);
+	if (d->retiring != NULL && pollers_reap(d->retiring))
+		d->retiring = NULL;
 	if (!d->site_open &&
 	    !(d->site_open = site_open(d->cfg, &d->site, &transient) == 0))
 		return;
@@ -295,8 +319,11 @@ main(int argc, char *argv[])
 		return EX_CANTCREAT;
 	spool_recover(d.cfg->spool_dir, 0);
 	log_info("started, %zu lists, domain %s", d.cfg->nlists, d.cfg->domain);
+	d.pollers = pollers_start(d.cfg, d.config_path);
 	rc = daemon_serve(&d);
 	log_info("stopping");
+	pollers_join(d.pollers);
+	pollers_join(d.retiring);
 	unlink(d.pidfile);
 	free(d.pidfile);
 	if (d.site_open)

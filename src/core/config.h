@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct mailbox_config;		/* core/mbconfig.h */
+
 enum list_policy {
 	POLICY_OPEN,		/* anyone may post */
 	POLICY_MEMBERS,		/* members and coordinators post */
@@ -103,6 +105,10 @@ struct config {
 
 	struct list_config *lists;
 	size_t		 nlists;
+
+	int		 relay_per_hour;	/* [egress] max_per_hour, 0: no cap */
+	struct mailbox_config **mailboxes;	/* [mailbox], [mailbox.NAME] */
+	size_t		 nmailboxes;
 };
 
 typedef void (*config_error_fn)(void *arg, const char *file, int line,
@@ -115,5 +121,7 @@ const char	*config_policy_name(enum list_policy);
 const char	*config_subscription_name(enum subscription_policy);
 int		 config_is_coordinator(const struct config *,
 		    const struct list_config *, const char *addr);
+/* A path of metodist.conf made absolute (relative to its directory). */
+char		*config_resolve_path(const struct config *, const char *);
 
 #endif
