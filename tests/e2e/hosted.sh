@@ -16,7 +16,7 @@
 #   copy written to the outbox (its mtime).
 # spool_count: entries of the mailbox in the spool.
 
-METODISTD=${METODISTD:-$(cd "$(dirname "${METODIST:?}")" && pwd)/metodistd}
+: "${METODISTD:?set it before sourcing lib.sh}"
 [ -x /usr/sbin/dovecot ] || e2e_bail "dovecot missing; run tests/e2e/setup.sh"
 [ -x "$METODISTD" ] || e2e_bail "no metodistd beside $METODIST"
 cp "$METODISTD" "$E2E_TMP/bin/metodistd" && chmod 755 "$E2E_TMP/bin/metodistd"
