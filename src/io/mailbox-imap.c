@@ -95,7 +95,7 @@ imap_open(struct imap_state *s)
 		    imap_said(s));
 		return MBSESSION_FAILED;
 	}
-	p->logged_in = 1;
+	poller_logged_in(p);
 	imap_capabilities(s);
 	return MBSESSION_PASS;
 }

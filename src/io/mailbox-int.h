@@ -41,10 +41,14 @@ struct poller {
 	const struct mailbox_config *mb;
 	struct fetch_ctx	 fetch;
 	char			 err[512];	/* why the session failed */
+	char			 reported[512];	/* the failure last logged */
+	int			 failures;	/* in a row, for the backoff */
 	int			 logged_in;	/* this session got that far */
 };
 
 int	poller_stopping(struct poller *);
+/* The session has logged in: says so when it follows failures. */
+void	poller_logged_in(struct poller *);
 /* Sleep up to seconds; 1 when asked to stop meanwhile. */
 int	poller_sleep(struct poller *, int seconds);
 /* Wait for fd to be readable: 1 readable, 0 timed out, -1 asked to stop. */

@@ -70,7 +70,7 @@ pop3_open(struct poller *p, mailpop3 *pop)
 		    pop3_said(pop));
 		return MBSESSION_FAILED;
 	}
-	p->logged_in = 1;
+	poller_logged_in(p);
 	return MBSESSION_PASS;
 }
 

@@ -232,20 +232,30 @@ poller_backoff(const struct poller *p, int failures)
 	return delay < p->mb->retry_max ? delay : p->mb->retry_max;
 }
 
+void
+poller_logged_in(struct poller *p)
+{
+	p->logged_in = 1;
+	if (p->failures > 0)
+		log_info("mailbox %s: connected again after %d failed "
+		    "attempts", p->name, p->failures);
+	p->failures = 0;
+	p->reported[0] = '\0';
+}
+
 /*
  * One clear line per kind of failure; the same failure again is only
  * a debug line, so a mailbox down for a day does not fill the log.
  */
 static void
-poller_report(struct poller *p, char *last, size_t lastsz, int failures,
-    int delay)
+poller_report(struct poller *p, int delay)
 {
-	if (strcmp(p->err, last) == 0) {
+	if (strcmp(p->err, p->reported) == 0) {
 		log_debug("mailbox %s: %s (attempt %d); next in %d s",
-		    p->name, p->err, failures, delay);
+		    p->name, p->err, p->failures, delay);
 		return;
 	}
-	snprintf(last, lastsz, "%s", p->err);
+	snprintf(p->reported, sizeof p->reported, "%s", p->err);
 	log_warnx("mailbox %s: %s; retrying in %d s, then less often "
 	    "(up to every %d s)", p->name, p->err, delay, p->mb->retry_max);
 }
@@ -253,9 +263,8 @@ poller_report(struct poller *p, char *last, size_t lastsz, int failures,
 static void
 poller_loop(struct poller *p)
 {
-	char		 last[sizeof p->err] = "";
 	enum mbsession	 r;
-	int		 failures = 0, delay;
+	int		 delay;
 	time_t		 purged = 0;
 
 	while (!poller_stopping(p)) {
@@ -270,21 +279,22 @@ poller_loop(struct poller *p)
 		    mailbox_imap_session(p);
 		if (r == MBSESSION_STOPPED)
 			break;
-		if (p->logged_in && failures > 0) {
-			log_info("mailbox %s: connected again after %d failed "
-			    "attempts", p->name, failures);
-			failures = 0;
-			last[0] = '\0';
-		}
 		if (r == MBSESSION_PASS) {
 			if (poller_sleep(p, p->mb->poll_interval))
 				break;
 			continue;
 		}
-		if (p->logged_in)
-			failures = 0;
-		delay = poller_backoff(p, ++failures);
-		poller_report(p, last, sizeof last, failures, delay);
+		if (p->logged_in) {
+			/* a working session ended (server restart, network):
+			 * not a failure yet; a failure to get back is */
+			log_info("mailbox %s: %s; connecting again", p->name,
+			    p->err);
+			if (poller_sleep(p, p->mb->retry_min))
+				break;
+			continue;
+		}
+		delay = poller_backoff(p, ++p->failures);
+		poller_report(p, delay);
 		if (poller_sleep(p, delay))
 			break;
 	}

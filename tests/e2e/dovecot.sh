@@ -118,6 +118,14 @@ e2e_dovecot_stop() {
 		sleep 0.1
 	done
 	E2E_DC_PID=
+	# login processes may still hold the listening sockets for a moment
+	for i in $(seq 1 50); do
+		python3 - "$E2E_IMAPS_PORT" 2>/dev/null <<'EOF2' || break
+import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
+EOF2
+		sleep 0.1
+	done
 }
 
 # e2e_imap append FOLDER FILE (prints the time the APPEND was sent)

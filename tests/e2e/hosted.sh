@@ -8,6 +8,7 @@
 # hosted_mailbox_conf PROTO PORT [KEY=VALUE...]: append a [mailbox.hosted]
 #   section for the Dovecot user (implicit TLS, the test CA, plus-addressing,
 #   quick retries); extra keys replace the defaults.
+# hosted_mailbox_reset: remove that section again.
 # hosted_start [ENV=VALUE...]: metodistd -d -v as the test user; $daemon.
 # stop_daemon: SIGTERM and wait.
 # wait_log REGEX [TENTHS]: until the daemon's log matches.
@@ -64,6 +65,10 @@ hosted_mailbox_conf() { # PROTO PORT [KEY=VALUE...]
 			printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"
 		done
 	} >>"$E2E_CONF"
+}
+
+hosted_mailbox_reset() { # drop the [mailbox.hosted] section appended last
+	sed -i '/^\[mailbox\.hosted\]$/,$d' "$E2E_CONF"
 }
 
 hosted_start() {
