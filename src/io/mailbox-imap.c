@@ -33,6 +33,7 @@ struct imap_state {
 	int		 has_move;
 	int		 has_uidplus;
 	int		 has_idle;
+	int		 rerounds;	/* rounds in a row without IDLE */
 };
 
 static const char *
@@ -302,6 +303,8 @@ imap_round(struct imap_state *s)
 	clistiter			*it;
 	int				 r, rc = 0;
 
+	/* an EXISTS from here on means mail this search may not see */
+	s->imap->imap_selection_info->sel_has_exists = 0;
 	key = mailimap_search_key_new(MAILIMAP_SEARCH_KEY_UNDELETED, NULL,
 	    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 	    NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
@@ -332,9 +335,17 @@ imap_wait(struct imap_state *s)
 		return r == MAILIMAP_NO_ERROR ? MBSESSION_PASS :
 		    imap_failed(s, "noop", r);
 	}
+	/* Mail that came during the round was announced in the answer to
+	 * a STORE or MOVE, and IDLE would not announce it again. */
+	if (s->imap->imap_selection_info->sel_has_exists &&
+	    s->rerounds++ == 0)
+		return MBSESSION_PASS;
+	s->rerounds = 0;
 	if ((r = mailimap_idle(s->imap)) != MAILIMAP_NO_ERROR)
 		return imap_failed(s, "idle", r);
-	if (s->imap->imap_stream->read_buffer_len > 0)
+	/* already announced with the continuation, or already read */
+	if (s->imap->imap_selection_info->sel_has_exists ||
+	    s->imap->imap_stream->read_buffer_len > 0)
 		w = 1;
 	else
 		w = poller_wait_fd(s->p, mailimap_idle_get_fd(s->imap),
@@ -344,6 +355,26 @@ imap_wait(struct imap_state *s)
 		return MBSESSION_STOPPED;
 	return r == MAILIMAP_NO_ERROR ? MBSESSION_PASS :
 	    imap_failed(s, "idle", r);
+}
+
+/* With METODIST_IMAP_TRACE set, the dialogue goes to the debug log
+ * (never the password: libetpan marks it private). */
+static void
+imap_trace(mailimap *session, int type, const char *data, size_t len,
+    void *arg)
+{
+	struct poller	*p = arg;
+	char		 line[200];
+	size_t		 i, n = len < sizeof line - 1 ? len : sizeof line - 1;
+
+	if (type != MAILSTREAM_LOG_TYPE_DATA_RECEIVED &&
+	    type != MAILSTREAM_LOG_TYPE_DATA_SENT)
+		return;
+	for (i = 0; i < n; i++)
+		line[i] = (data[i] >= 0x20 && data[i] < 0x7f) ? data[i] : '.';
+	line[n] = '\0';
+	log_debug("mailbox %s: %s %s", p->name,
+	    type == MAILSTREAM_LOG_TYPE_DATA_SENT ? "C:" : "S:", line);
 }
 
 enum mbsession
@@ -356,6 +387,8 @@ mailbox_imap_session(struct poller *p)
 	s.p = p;
 	s.imap = mailimap_new(0, NULL);
 	mailimap_set_timeout(s.imap, p->mb->timeout);
+	if (getenv("METODIST_IMAP_TRACE") != NULL)
+		mailimap_set_logger(s.imap, imap_trace, p);
 	if ((r = imap_open(&s)) == MBSESSION_PASS &&
 	    (r = imap_select(&s)) == MBSESSION_PASS) {
 		log_debug("mailbox %s: folder %s selected, %s", p->name,

@@ -80,9 +80,10 @@ is "$(e2e_imap count Processed)" 4 "both went to the processed folder; none is l
 
 # --- kill -9 between the spool write (or the record) and the move -----------
 crash_case() { # POINT
-	local point=$1 addr=newbie-$1@school3.example.org before i
+	local point=$1 addr=newbie-$1@school3.example.org posts_before before i
 	e2e_outbox_clear
 	stop_daemon
+	posts_before=$(grep -c "post: $list #[0-9]* from anna@school1.example.org" "$E2E_TMP/metodistd.log")
 	before=$(e2e_imap count Processed)
 	hosted_start METODIST_FAULT="$point"
 	wait_log "folder INBOX selected" 100
@@ -114,6 +115,10 @@ crash_case() { # POINT
 	done
 	sleep 1
 	is "$(e2e_outbox_count_for "$addr")" 1 "$point: the subscription request is answered once"
+	is "$(grep -c "request: $list $addr: 1 commands" "$E2E_TMP/metodistd.log")" 1 \
+		"$point: the request is processed once, not again after the restart"
+	is "$(grep -c "post: $list #[0-9]* from anna@school1.example.org" "$E2E_TMP/metodistd.log")" \
+		"$((posts_before + 1))" "$point: the next post is processed once"
 	is "$(e2e_outbox_count_for boris@school2.example.org)" 1 "$point: the next post reaches boris once"
 	is "$(e2e_imap count INBOX)" 0 "$point: INBOX is empty after the restart"
 	is "$(e2e_imap count Processed)" $((before + 2)) \

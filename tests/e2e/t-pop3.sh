@@ -48,9 +48,10 @@ is "$(grep -c 'names no address of this gateway' "$E2E_TMP/metodistd.log")" 1 \
 is "$(e2e_imap count INBOX)" 1 "and it stays on the server"
 
 crash_case() { # POINT
-	local point=$1 addr=newbie-$1@school3.example.org i
+	local point=$1 addr=newbie-$1@school3.example.org posts_before i
 	e2e_outbox_clear
 	stop_daemon
+	posts_before=$(grep -c "post: $list #[0-9]* from anna@school1.example.org" "$E2E_TMP/metodistd.log")
 	hosted_start METODIST_FAULT="$point"
 	message "$E2E_TMP/c1" "$addr" "box+$list+subscribe@hosted.example" \
 		"subscribe"
@@ -80,6 +81,10 @@ crash_case() { # POINT
 	done
 	sleep 2
 	is "$(e2e_outbox_count_for "$addr")" 1 "$point: the subscription request is answered once"
+	is "$(grep -c "request: $list $addr: 1 commands" "$E2E_TMP/metodistd.log")" 1 \
+		"$point: the request is processed once, not again after the restart"
+	is "$(grep -c "post: $list #[0-9]* from anna@school1.example.org" "$E2E_TMP/metodistd.log")" \
+		"$((posts_before + 1))" "$point: the next post is processed once"
 	is "$(e2e_outbox_count_for boris@school2.example.org)" 1 "$point: the next post reaches boris once"
 	is "$(e2e_imap count INBOX)" 1 "$point: only the message for no list is left on the server"
 	is "$(spool_count)" 0 "$point: the spool is empty again"
