@@ -10,6 +10,11 @@
  * queue.  SIGTERM and SIGINT finish the work in hand and exit; SIGHUP
  * reloads the configuration, keeping the old one when the new one has
  * problems.  A bad configuration at start exits 78 (EX_CONFIG).
+ *
+ * Each [mailbox] of the configuration gets a poller thread (io/mailbox.h
+ * says why a thread) that reads the hosted mailbox into the spool; the
+ * tick processes what it spooled like anything else.  A reload stops the
+ * old pollers without waiting and starts new ones; the tick reaps the old.
  */
 #include <config.h>
 
@@ -35,6 +40,7 @@
 #include "core/process.h"
 #include "core/route.h"
 #include "core/site.h"
+#include "io/mailbox.h"
 #include "io/smtpd.h"
 #include "io/spool.h"
 #include "util/atomicfile.h"
@@ -62,6 +68,8 @@ struct daemon {
 	time_t		 last_periodic;	/* digests, feeds, newsletters */
 	time_t		 last_feeds;
 	pid_t		 feeds_child;	/* fetching feeds, or 0 */
+	struct pollers	*pollers;	/* reading hosted mailboxes */
+	struct pollers	*retiring;	/* of the configuration before a reload */
 };
 
 static void
@@ -150,6 +158,19 @@ daemon_message(void *arg, const char *mail_from, char **rcpts, size_t nrcpts,
 	buf_free(&msg);
 }
 
+/* New pollers for the new configuration; the old ones finish alone. */
+static void
+daemon_restart_pollers(struct daemon *d)
+{
+	if (d->retiring != NULL) {
+		pollers_join(d->retiring);	/* a reload before the last ended */
+		d->retiring = NULL;
+	}
+	pollers_stop(d->pollers);
+	d->retiring = d->pollers;
+	d->pollers = pollers_start(d->cfg, d->config_path);
+}
+
 static void
 daemon_reload_config(struct daemon *d)
 {
@@ -168,6 +189,7 @@ daemon_reload_config(struct daemon *d)
 	config_free(d->cfg);
 	d->cfg = cfg;
 	d->site_open = site_open(cfg, &d->site, &transient) == 0;
+	daemon_restart_pollers(d);
 	log_info("reload: configuration %s loaded, %zu lists", d->config_path,
 	    cfg->nlists);
 }
@@ -229,6 +251,8 @@ daemon_tick(void *arg)
 
 	if (daemon_reload)
 		daemon_reload_config(d);
+	if (d->retiring != NULL && pollers_reap(d->retiring))
+		d->retiring = NULL;
 	if (!d->site_open &&
 	    !(d->site_open = site_open(d->cfg, &d->site, &transient) == 0))
 		return;
@@ -298,7 +322,9 @@ daemon_serve(struct daemon *d)
 	memset(&sc, 0, sizeof sc);
 	sc.hostname = d->cfg->domain;
 	sc.max_message_size = d->cfg->max_message_size;
-	sc.tick_ms = 500;
+	/* What a poller spools waits for the next tick: a shorter one when
+	 * there are hosted mailboxes, so a post is out within a second. */
+	sc.tick_ms = d->cfg->nmailboxes > 0 ? 100 : 500;
 	srv = smtpd_new(&sc, &h);
 	if (daemon_listen(srv, d->cfg->listen, 0, d->cfg->domain) == -1 ||
 	    daemon_listen(srv, d->cfg->lmtp, 1, d->cfg->domain) == -1) {
@@ -363,12 +389,15 @@ main(int argc, char *argv[])
 		return EX_CANTCREAT;
 	spool_recover(d.cfg->spool_dir, 0);
 	log_info("started, %zu lists, domain %s", d.cfg->nlists, d.cfg->domain);
+	d.pollers = pollers_start(d.cfg, d.config_path);
 	rc = daemon_serve(&d);
 	log_info("stopping");
 	if (d.feeds_child > 0) {
 		kill(d.feeds_child, SIGTERM);
 		waitpid(d.feeds_child, NULL, 0);
 	}
+	pollers_join(d.pollers);
+	pollers_join(d.retiring);
 	unlink(d.pidfile);
 	free(d.pidfile);
 	if (d.site_open)

@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "core/config.h"
+#include "core/mbconfig.h"
 #include "mail/address.h"
 #include "util/ini.h"
 #include "util/strutil.h"
@@ -33,6 +34,7 @@ struct config_load {
 	int			 problems;
 	char			 msg[512];
 	unsigned		 seen;	/* bit per required key */
+	struct mailbox_config	*mailbox;	/* the [mailbox] being read */
 };
 
 typedef const char *(*config_key_fn)(struct config_load *, const char *);
@@ -376,6 +378,13 @@ egress_retry_days(struct config_load *l, const char *v)
 }
 
 static const char *
+egress_per_hour(struct config_load *l, const char *v)
+{
+	return limits_int(v, 0, 1000000, &l->cfg->relay_per_hour,
+	    "max_per_hour must be 0 (no cap) to 1000000");
+}
+
+static const char *
 dmarc_mode(struct config_load *l, const char *v)
 {
 	if (strcmp(v, "auto") == 0)
@@ -483,6 +492,7 @@ static const struct config_key config_site_keys[] = {
 	{ "egress", "batch", egress_batch },
 	{ "egress", "timeout", egress_timeout },
 	{ "egress", "retry_days", egress_retry_days },
+	{ "egress", "max_per_hour", egress_per_hour },
 	{ "dmarc", "mode", dmarc_mode },
 	{ "dmarc", "timeout", dmarc_timeout },
 	{ "dmarc", "nameserver", dmarc_nameserver },
@@ -871,6 +881,15 @@ config_section(struct config_load *l, const struct config_key *keys,
 static const char *
 config_site_section(void *arg, const char *section, int line)
 {
+	struct config_load	*l = arg;
+	const char		*err;
+
+	l->mailbox = NULL;
+	if (mbconfig_is_section(section)) {
+		l->mailbox = mbconfig_section(l->cfg, section, l->cfg->path,
+		    line, &err);
+		return err;
+	}
 	return config_section(arg, config_site_keys,
 	    sizeof config_site_keys / sizeof config_site_keys[0], section);
 }
@@ -886,6 +905,11 @@ static const char *
 config_site_pair(void *arg, const char *section, const char *key,
     const char *value, int line)
 {
+	struct config_load	*l = arg;
+
+	if (mbconfig_is_section(section))
+		return l->mailbox == NULL ? NULL : mbconfig_set(l->cfg,
+		    l->mailbox, key, value, l->msg, sizeof l->msg);
 	return config_dispatch(arg, config_site_keys,
 	    sizeof config_site_keys / sizeof config_site_keys[0],
 	    section, key, value);
@@ -1088,6 +1112,19 @@ config_load_lists(struct config_load *l)
 	free(names);
 }
 
+static void
+config_check_mailboxes(struct config_load *l)
+{
+	const char	*err;
+	size_t		 i;
+
+	for (i = 0; i < l->cfg->nmailboxes; i++)
+		if ((err = mbconfig_finish(l->cfg, l->cfg->mailboxes[i],
+		    l->msg, sizeof l->msg)) != NULL)
+			config_report(l, l->cfg->mailboxes[i]->file,
+			    l->cfg->mailboxes[i]->line, err);
+}
+
 struct config *
 config_load(const char *path, config_error_fn error, void *arg)
 {
@@ -1113,6 +1150,7 @@ config_load(const char *path, config_error_fn error, void *arg)
 		config_report(&l, path, 0,
 		    "[egress] transport smtp needs a relay");
 	config_derive(cfg);
+	config_check_mailboxes(&l);
 	config_load_lists(&l);
 	if (l.problems > 0) {
 		config_free(cfg);
@@ -1157,6 +1195,7 @@ config_free(struct config *cfg)
 	free(cfg->listen); free(cfg->lmtp); free(cfg->egress); free(cfg->outbox_dir);
 	free(cfg->bounce_domain); free(cfg->dmarc_nameserver);
 	free(cfg->html_dir); free(cfg->search_url);
+	mbconfig_free_all(cfg);
 	free(cfg);
 }
 
@@ -1228,4 +1267,8 @@ config_submit_type_allowed(const struct list_config *lc, const char *ext)
 		if (strcmp(lc->submit_types[i], ext) == 0)
 			return 1;
 	return 0;
+char *
+config_resolve_path(const struct config *cfg, const char *v)
+{
+	return config_resolve(cfg, v);
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/schedule.h"
+struct mailbox_config;		/* core/mbconfig.h */
 
 enum list_policy {
 	POLICY_OPEN,		/* anyone may post */
@@ -129,6 +130,10 @@ struct config {
 
 	struct list_config *lists;
 	size_t		 nlists;
+
+	int		 relay_per_hour;	/* [egress] max_per_hour, 0: no cap */
+	struct mailbox_config **mailboxes;	/* [mailbox], [mailbox.NAME] */
+	size_t		 nmailboxes;
 };
 
 typedef void (*config_error_fn)(void *arg, const char *file, int line,
@@ -146,5 +151,7 @@ int		 config_is_reviewer(const struct config *,
 /* 1 when ext (lower case, "docx") is on the list's allow-list. */
 int		 config_submit_type_allowed(const struct list_config *,
 		    const char *ext);
+/* A path of metodist.conf made absolute (relative to its directory). */
+char		*config_resolve_path(const struct config *, const char *);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "core/bounce.h"
 #include "core/outq.h"
+#include "core/pace.h"
 #include "core/reply.h"
 #include "core/site.h"
 #include "io/egress.h"
@@ -362,11 +363,39 @@ outq_run_chunk(struct site *s, size_t max, size_t *n)
 	return rc;
 }
 
+/*
+ * Under [egress] max_per_hour, no more than the cap allows now; the rest
+ * stays due for a later run (see pace.h).  Said once per quarter hour.
+ */
+static size_t
+outq_paced(struct site *s, size_t max)
+{
+	static time_t	 said;
+	size_t		 allow;
+
+	if (s->cfg->relay_per_hour <= 0)
+		return max;
+	if (pace_budget(s->db, s->cfg->relay_per_hour, time(NULL), &allow) ==
+	    -1)
+		return 0;
+	if (allow == 0 && time(NULL) - said >= 900 && db_int(s->db, 0,
+	    "SELECT count(*) FROM deliveries WHERE state = 'pending' AND "
+	    "next_attempt <= ?1", "i", (int64_t)time(NULL)) > 0) {
+		said = time(NULL);
+		log_info("outq: sending cap of %d an hour reached; the rest "
+		    "goes out as the cap allows", s->cfg->relay_per_hour);
+	}
+	return allow < max ? allow : max;
+}
+
 int
 outq_run(struct site *s, size_t max)
 {
 	size_t	done = 0, n, chunk;
 	int	rc = 0, sent = 0;
+
+	if ((max = outq_paced(s, max)) == 0)
+		return 0;
 
 	if ((rc = queue_release_orphans(s->db, time(NULL))) > 0)
 		log_info("outq: %d deliveries of a runner that died are due "

@@ -84,6 +84,41 @@ spool_enter(const char *dir, const char *rcpt, const char *sender,
 }
 
 static int
+spool_id_ok(const char *id)
+{
+	size_t	n = strspn(id, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+	return n > 0 && id[n] == '\0' && n < SPOOL_ID_MAX && id[0] != '.';
+}
+
+int
+spool_enter_as(const char *dir, const char *id, const char *rcpt,
+    const char *sender, const char *data, size_t len)
+{
+	struct buf	 b;
+	char		 tmpdir[4096], dst[4096];
+	int		 rc;
+
+	if (!spool_id_ok(id) || !spool_field_ok(rcpt) ||
+	    !spool_field_ok(sender)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (spool_path(tmpdir, sizeof tmpdir, dir, "tmp", "") == -1 ||
+	    spool_path(dst, sizeof dst, dir, "new", id) == -1)
+		return -1;
+	buf_init(&b);
+	buf_addf(&b, "X-Metodist-Recipient: %s\nX-Metodist-Sender: %s\n"
+	    "X-Metodist-Received: %lld\n\n", rcpt, sender,
+	    (long long)time(NULL));
+	buf_add(&b, data, len);
+	rc = atomicfile_write(tmpdir, dst, b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+static int
 spool_move(const char *dir, const char *from, const char *to, const char *id)
 {
 	char	src[4096], dst[4096];

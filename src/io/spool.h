@@ -37,6 +37,15 @@ struct spool_entry {
 int	spool_init(const char *dir);
 int	spool_enter(const char *dir, const char *recipient, const char *sender,
 	    const char *data, size_t len, char id[SPOOL_ID_MAX]);
+/*
+ * The same with an id the caller chose (a hosted mailbox's message:
+ * mailbox, UIDVALIDITY, UID), so that taking a message again after a
+ * crash lands on the same entry: an entry still waiting is replaced by
+ * the same bytes, one already processed is recognised by its id.  The
+ * id is [A-Za-z0-9._-] only, at most SPOOL_ID_MAX - 1 bytes.
+ */
+int	spool_enter_as(const char *dir, const char *id, const char *recipient,
+	    const char *sender, const char *data, size_t len);
 /* 0 claimed, 1 gone (another processor has it), -1 error. */
 int	spool_claim(const char *dir, const char *id);
 /* Load a claimed entry; 0 or -1. */

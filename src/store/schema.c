@@ -315,6 +315,27 @@ static const char *const schema_steps[] = {
 	"CREATE TABLE newsletter_state ("
 	"  list_id INTEGER PRIMARY KEY REFERENCES lists(id),"
 	"  last_run INTEGER NOT NULL);",
+
+	/*
+	 * 9: messages read from hosted mailboxes (IMAP, POP3), so that a
+	 * crash between the spool write and the server's flag, move or
+	 * DELE neither loses nor doubles one: by mailbox and UID (IMAP
+	 * UIDVALIDITY and UID; POP3 0 and UIDL) and by Message-ID and
+	 * list addresses.  And the sent deliveries by time, for the
+	 * hourly sending cap.
+	 */
+	"CREATE TABLE fetched ("
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid TEXT NOT NULL,"
+	"  message_id TEXT,"
+	"  recipients TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'spooled'"
+	"    CHECK (state IN ('spooled','done')),"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (mailbox, uidvalidity, uid));"
+	"CREATE INDEX fetched_message_id ON fetched(mailbox, message_id);"
+	"CREATE INDEX deliveries_sent ON deliveries(state, updated);",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))

@@ -15,7 +15,7 @@
 static const char *log_progname = "metodist";
 static int log_to_syslog;
 static int log_verbose;
-static char log_id[80];
+static __thread char log_id[80];	/* per thread: pollers log too */
 
 void
 log_init(const char *progname, int to_syslog, int verbose)

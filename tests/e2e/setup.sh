@@ -2,7 +2,10 @@
 # Prepare a Debian 12 host for the end-to-end tests.  Idempotent; run as root.
 #
 # Installs Postfix (preseeded to "No configuration", so nothing is asked and
-# no system instance is configured or needed), swaks and python3, and creates
+# no system instance is configured or needed), swaks and python3, Dovecot's
+# IMAP and POP3 servers and openssl for the hosted-mailbox tests (their
+# system service is kept from starting while they install: the tests start
+# a private instance with its own configuration), and creates
 # the unprivileged user the Postfix pipe transport runs metodist as.  The
 # tests start their own private Postfix instance; the system one, if any, is
 # left alone.
@@ -17,7 +20,9 @@ die() { say "$*"; exit 1; }
 
 missing=()
 for pair in postfix:/usr/sbin/postfix swaks:/usr/bin/swaks \
-	python3:python3 iconv:iconv runuser:runuser; do
+	python3:python3 iconv:iconv runuser:runuser \
+	dovecot-imapd:/usr/lib/dovecot/imap dovecot-pop3d:/usr/lib/dovecot/pop3 \
+	openssl:openssl; do
 	pkg=${pair%%:*}
 	cmd=${pair#*:}
 	if ! command -v "$cmd" >/dev/null 2>&1; then
@@ -38,11 +43,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
 		postfix postfix/mailname string e2e.localhost
 		EOF
 	fi
+	# No service of a package installed here is started (exit 101 of
+	# policy-rc.d): the tests run their own private instances.
+	own_policy=0
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d &&
+			chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+	fi
 	apt-get update -q >&2 || die "apt-get update failed"
 	apt-get install -y -q --no-install-recommends \
 		-o Dpkg::Options::=--force-confdef \
 		-o Dpkg::Options::=--force-confold \
-		"${missing[@]}" >&2 || die "apt-get install failed"
+		"${missing[@]}" >&2
+	rc=$?
+	[ "$own_policy" -eq 1 ] && rm -f /usr/sbin/policy-rc.d
+	[ "$rc" -eq 0 ] || die "apt-get install failed"
 fi
 
 # Postfix's own accounts: the package creates them, but a half-installed

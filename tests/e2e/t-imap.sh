@@ -1,0 +1,131 @@
+#!/bin/bash
+# Hosted-mailbox mode over IMAP against a private Dovecot on loopback:
+# a post appended to INBOX reaches the members within a second by IDLE
+# (the latency is printed), and sits in the processed folder afterwards;
+# plus-addressing and X-Original-To name the list; a kill -9 right after
+# the spool write, and right after the record, loses and doubles nothing
+# (a subscription request answered once, a post sent once per member).
+set -u
+METODISTD=${METODISTD:-$(cd "$(dirname "${METODIST:?}")" && pwd)/metodistd}
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=dovecot.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/dovecot.sh"
+# shellcheck source=hosted.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/hosted.sh"
+
+hosted_mailbox_conf imap "$E2E_IMAPS_PORT"
+hosted_start
+if wait_log "mailbox hosted: folder INBOX selected, IDLE" 100; then
+	ok "the poller logs in over TLS (certificate checked) and waits in IDLE"
+else
+	not_ok "the poller logs in over TLS and waits in IDLE" \
+		"$(tail -20 "$E2E_TMP/metodistd.log")"
+fi
+
+# --- a post by IDLE, timed --------------------------------------------------
+message "$E2E_TMP/m1" anna@school1.example.org "box+$list@hosted.example" \
+	"Пост через IMAP"
+latency=$(timed_append "$E2E_TMP/m1")
+printf '# IDLE: appended to INBOX -> copy in the outbox in %s s\n' "$latency"
+if python3 -c "import sys; sys.exit(0 if $latency < 1.0 else 1)"; then
+	ok "the post reaches the members within a second ($latency s)"
+else
+	not_ok "the post reaches the members within a second" "took $latency s"
+fi
+for i in $(seq 1 30); do
+	[ "$(e2e_imap count Processed)" = 1 ] && break
+	sleep 0.1
+done
+is "$(e2e_outbox_count_for anna@school1.example.org)" 1 "anna gets the post once"
+is "$(e2e_outbox_count_for boris@school2.example.org)" 1 "boris gets the post once"
+is "$(e2e_imap count INBOX)" 0 "INBOX is empty afterwards"
+is "$(e2e_imap count Processed)" 1 "the message sits in the processed folder"
+is "$(spool_count)" 0 "nothing is left in the spool"
+
+# a second one by IDLE: the poller went back to IDLE after the first
+e2e_outbox_clear
+message "$E2E_TMP/m1b" boris@school2.example.org "box+$list@hosted.example" \
+	"Второй пост"
+latency2=$(timed_append "$E2E_TMP/m1b")
+printf '# IDLE: second message in %s s\n' "$latency2"
+if python3 -c "import sys; sys.exit(0 if $latency2 < 1.0 else 1)"; then
+	ok "a second post also arrives within a second ($latency2 s)"
+else
+	not_ok "a second post also arrives within a second" "took $latency2 s"
+fi
+
+# --- X-Original-To of a catch-all, a message for nobody ---------------------
+e2e_outbox_clear
+message "$E2E_TMP/m2" boris@school2.example.org "box@hosted.example" \
+	"Через псевдоним"
+sed -i "1a X-Original-To: $list@$E2E_DOMAIN" "$E2E_TMP/m2"
+sed -i "s|^To: .*|To: box@hosted.example|" "$E2E_TMP/m2"
+e2e_imap append INBOX "$E2E_TMP/m2"
+message "$E2E_TMP/m3" stranger@else.example.org "someone@else.example" "Не нам"
+sed -i "s|^To: .*|To: someone@else.example|" "$E2E_TMP/m3"
+e2e_imap append INBOX "$E2E_TMP/m3"
+wait_log "names no address of this gateway" 50
+for i in $(seq 1 50); do
+	[ "$(e2e_imap count Processed)" = 4 ] && break
+	sleep 0.1
+done
+sleep 0.5
+is "$(e2e_outbox_count_for anna@school1.example.org)" 1 \
+	"X-Original-To names the list when Delivered-To is the bare mailbox"
+like "$(cat "$E2E_TMP/metodistd.log")" "names no address of this gateway" \
+	"a message for no list is logged"
+is "$(e2e_imap count INBOX)" 0 "INBOX is empty"
+is "$(e2e_imap count Processed)" 4 "both went to the processed folder; none is lost"
+
+# --- kill -9 between the spool write (or the record) and the move -----------
+crash_case() { # POINT
+	local point=$1 addr=newbie-$1@school3.example.org posts_before before i
+	e2e_outbox_clear
+	stop_daemon
+	posts_before=$(grep -c "post: $list #[0-9]* from anna@school1.example.org" "$E2E_TMP/metodistd.log")
+	before=$(e2e_imap count Processed)
+	hosted_start METODIST_FAULT="$point"
+	wait_log "folder INBOX selected" 100
+	message "$E2E_TMP/c1" "$addr" "box+$list+subscribe@hosted.example" \
+		"subscribe"
+	e2e_imap append INBOX "$E2E_TMP/c1"
+	wait_log "fault injection: killed $point" 100
+	for i in $(seq 1 50); do
+		kill -0 "$daemon" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$daemon" 2>/dev/null; then
+		not_ok "$point: the daemon is killed by the fault point"
+	else
+		ok "$point: the daemon is killed (SIGKILL) between the spool write and the move"
+	fi
+	daemon=
+	is "$(e2e_imap count INBOX)" 1 "$point: the message is still in INBOX, not moved"
+	is "$(spool_count)" 1 "$point: the spool has it"
+	message "$E2E_TMP/c2" anna@school1.example.org "box+$list@hosted.example" \
+		"После сбоя $point"
+	e2e_imap append INBOX "$E2E_TMP/c2"
+	hosted_start
+	for i in $(seq 1 100); do
+		[ "$(e2e_imap count INBOX)" = 0 ] &&
+			[ "$(e2e_outbox_count_for boris@school2.example.org)" -ge 1 ] &&
+			[ "$(e2e_outbox_count_for "$addr")" -ge 1 ] && break
+		sleep 0.1
+	done
+	sleep 1
+	is "$(e2e_outbox_count_for "$addr")" 1 "$point: the subscription request is answered once"
+	is "$(grep -c "request: $list $addr: 1 commands" "$E2E_TMP/metodistd.log")" 1 \
+		"$point: the request is processed once, not again after the restart"
+	is "$(grep -c "post: $list #[0-9]* from anna@school1.example.org" "$E2E_TMP/metodistd.log")" \
+		"$((posts_before + 1))" "$point: the next post is processed once"
+	is "$(e2e_outbox_count_for boris@school2.example.org)" 1 "$point: the next post reaches boris once"
+	is "$(e2e_imap count INBOX)" 0 "$point: INBOX is empty after the restart"
+	is "$(e2e_imap count Processed)" $((before + 2)) \
+		"$point: both are in the processed folder, once each"
+	is "$(spool_count)" 0 "$point: the spool is empty again"
+}
+crash_case after-spool
+crash_case after-record
+
+e2e_done
