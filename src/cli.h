@@ -36,5 +36,6 @@ extern const struct cli_command cli_reject;
 extern const struct cli_command cli_init;
 extern const struct cli_command cli_parse;
 extern const struct cli_command cli_import;
+extern const struct cli_command cli_report;
 
 #endif

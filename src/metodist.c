@@ -21,6 +21,7 @@
 static const struct cli_command *const cli_commands[] = {
 	&cli_check, &cli_init, &cli_deliver, &cli_run, &cli_members,
 	&cli_held, &cli_approve, &cli_reject, &cli_import, &cli_parse,
+	&cli_report,
 };
 
 #define CLI_NCOMMANDS	(sizeof cli_commands / sizeof cli_commands[0])

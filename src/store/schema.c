@@ -205,6 +205,20 @@ static const char *const schema_steps[] = {
 	"  level TEXT NOT NULL,"
 	"  recorded_by TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+
+	/*
+	 * 7: the monthly indicator report.  The figures of each month, per
+	 * scope ('' the whole site, else a list's name), are computed once
+	 * the month has ended and kept unchanged, so a past report is
+	 * regenerated exactly; mailed records when it went out.
+	 */
+	"CREATE TABLE report_snapshots ("
+	"  month TEXT NOT NULL,"
+	"  scope TEXT NOT NULL,"
+	"  computed INTEGER NOT NULL,"
+	"  figures TEXT NOT NULL,"
+	"  mailed INTEGER,"
+	"  PRIMARY KEY (month, scope));",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))
