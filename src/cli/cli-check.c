@@ -21,6 +21,7 @@ static const char *const cli_check_templates[] = {
 	"help", "help-site", "lists", "subscribe-request", "mod-result",
 	"mod-already", "bounce-probe", "bounce-disabled", "registry-welcome",
 	"registry-invite",
+	"report",
 };
 
 static void

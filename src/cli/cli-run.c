@@ -6,11 +6,13 @@
 
 #include <stdio.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "cli.h"
 #include "core/expire.h"
 #include "core/outq.h"
 #include "core/process.h"
+#include "core/report-mail.h"
 #include "core/site.h"
 #include "io/spool.h"
 
@@ -25,6 +27,8 @@ cli_run_run(struct cli_ctx *ctx, int argc, char **argv)
 	spool_recover(ctx->cfg->spool_dir, 600);
 	done = process_spool(&s);
 	if (expire_run(&s) == -1)
+		done = -1;
+	if (report_mail_run(&s, time(NULL)) == -1)
 		done = -1;
 	sent = outq_run(&s, 1000000);
 	printf("processed %d, sent %d\n", done, sent);

@@ -434,6 +434,22 @@ limits_unknown(struct config_load *l, const char *v)
 	    "max_unknown_commands must be 1 to 100");
 }
 
+static const char *config_address_list(struct config_load *, const char *,
+    char ***, size_t *);
+
+static const char *
+report_administrators(struct config_load *l, const char *v)
+{
+	return config_address_list(l, v, &l->cfg->report_admins,
+	    &l->cfg->nreport_admins);
+}
+
+static const char *
+report_mail(struct config_load *l, const char *v)
+{
+	return config_bool(v, &l->cfg->report_mail);
+}
+
 static const struct config_key config_site_keys[] = {
 	{ "site", "domain", site_domain },
 	{ "site", "name", site_name },
@@ -468,6 +484,8 @@ static const struct config_key config_site_keys[] = {
 	{ "limits", "token_lifetime_days", limits_token_days },
 	{ "limits", "held_expire_days", limits_held_days },
 	{ "limits", "max_unknown_commands", limits_unknown },
+	{ "report", "administrators", report_administrators },
+	{ "report", "mail", report_mail },
 };
 
 /* --- lists.d/NAME.conf [list] --- */
@@ -741,6 +759,7 @@ config_defaults(struct config *cfg)
 	cfg->token_lifetime_days = 3;
 	cfg->held_expire_days = 14;
 	cfg->max_unknown_commands = 5;
+	cfg->report_mail = 1;
 	cfg->var_dir = config_resolve(cfg, "../var");
 	cfg->lists_dir = config_resolve(cfg, "lists.d");
 	cfg->templates_dir = config_resolve(cfg, "../templates");
@@ -921,6 +940,7 @@ config_free(struct config *cfg)
 	free(cfg->relay_password); free(cfg->relay_cafile);
 	free(cfg->listen); free(cfg->lmtp); free(cfg->egress); free(cfg->outbox_dir);
 	free(cfg->bounce_domain); free(cfg->dmarc_nameserver);
+	str_array_free(cfg->report_admins, cfg->nreport_admins);
 	free(cfg);
 }
 

@@ -103,6 +103,11 @@ struct config {
 
 	struct list_config *lists;
 	size_t		 nlists;
+
+	/* [report] */
+	char	       **report_admins;	/* get the whole site's report */
+	size_t		 nreport_admins;
+	int		 report_mail;	/* mail the monthly report */
 };
 
 typedef void (*config_error_fn)(void *arg, const char *file, int line,

@@ -421,15 +421,11 @@ html_schools(struct buf *b, const struct report *r)
 static void
 html_matching(struct buf *b, const struct report *r)
 {
-	int	en = strcmp(r->lang, "en") == 0;
+	char	text[2048];
 
+	report_matching(r->lang, r->local_ci, text, sizeof text);
 	buf_adds(b, "<p class=\"note\" id=\"matching\">");
-	html_esc(b, w(r, W_MATCHING));
-	if (r->local_ci)
-		buf_adds(b, en ? "case-blind as well." :
-		    "тоже без учёта регистра.");
-	else
-		buf_adds(b, en ? "exactly." : "точно, с учётом регистра.");
+	html_esc(b, text);
 	buf_adds(b, "</p>\n");
 }
 

@@ -215,14 +215,49 @@ text_health(struct buf *b, const struct report *r)
 	text_kv_num(b, tw(r, W_LONGTERM), t[RT_LONGTERM]);
 }
 
+/* Words of s on lines of at most width characters. */
+static void
+text_wrap(struct buf *b, const char *s, size_t width)
+{
+	size_t	col = 0, wlen, n;
+	char	word[1024];
+
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		n = strcspn(s, " ");
+		if (n == 0)
+			break;
+		snprintf(word, sizeof word, "%.*s", (int)n, s);
+		s += n;
+		wlen = text_width(word);
+		if (col > 0 && col + 1 + wlen > width) {
+			buf_addc(b, '\n');
+			col = 0;
+		} else if (col > 0) {
+			buf_addc(b, ' ');
+			col++;
+		}
+		buf_adds(b, word);
+		col += wlen;
+	}
+	buf_addc(b, '\n');
+}
+
 static void
 text_definitions(struct buf *b, const struct report *r)
 {
 	const char *const	*d = report_definitions(r->lang);
+	char			 p[2048];
 
 	text_heading(b, tw(r, W_DEFINITIONS));
-	for (; d[0] != NULL && d[1] != NULL; d += 2)
-		buf_addf(b, "%s. %s\n\n", d[0], d[1]);
+	for (; d[0] != NULL && d[1] != NULL; d += 2) {
+		snprintf(p, sizeof p, "%s. %s", d[0], d[1]);
+		text_wrap(b, p, 72);
+		buf_addc(b, '\n');
+	}
+	report_matching(r->lang, r->local_ci, p, sizeof p);
+	text_wrap(b, p, 72);
 }
 
 char *

@@ -266,3 +266,13 @@ report_percent(const char *lang, int64_t permille, char *out, size_t size)
 	    (long long)(a / 10), report_lang_index(lang) ? '.' : ',',
 	    (long long)(a % 10));
 }
+
+void
+report_matching(const char *lang, int local_ci, char *out, size_t size)
+{
+	int	en = report_lang_index(lang);
+
+	snprintf(out, size, "%s%s", report_word(lang, W_MATCHING), local_ci ?
+	    (en ? "case-blind as well." : "тоже без учёта регистра.") :
+	    (en ? "exactly, case included." : "точно, с учётом регистра."));
+}

@@ -46,6 +46,9 @@ const char *report_state_word(const char *lang, int state);
 const char *report_level_word(const char *lang, int level);
 /* The definitions: pairs of term and plain-words meaning, NULL-ended. */
 const char *const *report_definitions(const char *lang);
+/* How teachers and member addresses were matched, in plain words. */
+void	report_matching(const char *lang, int local_ci, char *out,
+	    size_t size);
 /* "ноябрь 2026" / "November 2026" for "2026-11". */
 void	report_month_name(const char *lang, const char *month, char *out,
 	    size_t size);
