@@ -218,8 +218,10 @@ static const char report_people_sql[] =
 	"CREATE TEMP TABLE report_coord (list_id INTEGER NOT NULL,"
 	"  addr TEXT NOT NULL, PRIMARY KEY (list_id, addr));";
 
+/* The registry's teachers and the coordinators: the same for every
+ * scope of a month, so made once per computation. */
 static int
-report_tables(struct site *s, int64_t lid, time_t end)
+report_people(struct site *s)
 {
 	const struct config	*cfg = s->cfg;
 	size_t			 i, j;
@@ -231,13 +233,6 @@ report_tables(struct site *s, int64_t lid, time_t end)
 		log_warnx("report: %s", sqlite3_errmsg(s->db));
 		return -1;
 	}
-	if (db_exec(s->db, "INSERT OR IGNORE INTO report_member "
-	    "SELECT report_addr(address) FROM members WHERE created < ?1 "
-	    "AND (?2 = 0 OR list_id = ?2)", "ii", (int64_t)end, lid) == -1 ||
-	    db_exec(s->db, "UPDATE report_person SET included = 1 WHERE pkey "
-	    "IN (SELECT a.pkey FROM report_addr a JOIN report_member m "
-	    "ON m.addr = a.addr)", "") == -1)
-		return -1;
 	for (i = 0; i < cfg->nlists; i++) {
 		if ((id = site_list_id(s, &cfg->lists[i])) == -1)
 			return -1;
@@ -247,6 +242,22 @@ report_tables(struct site *s, int64_t lid, time_t end)
 			    cfg->lists[i].coordinators[j]) == -1)
 				return -1;
 	}
+	return 0;
+}
+
+/* The scope's members who joined before end, and who is included. */
+static int
+report_members(struct site *s, int64_t lid, time_t end)
+{
+	if (db_exec(s->db, "DELETE FROM report_member", "") == -1 ||
+	    db_exec(s->db, "UPDATE report_person SET included = 0", "") == -1 ||
+	    db_exec(s->db, "INSERT OR IGNORE INTO report_member "
+	    "SELECT report_addr(address) FROM members WHERE created < ?1 "
+	    "AND (?2 = 0 OR list_id = ?2)", "ii", (int64_t)end, lid) == -1 ||
+	    db_exec(s->db, "UPDATE report_person SET included = 1 WHERE pkey "
+	    "IN (SELECT a.pkey FROM report_addr a JOIN report_member m "
+	    "ON m.addr = a.addr)", "") == -1)
+		return -1;
 	return 0;
 }
 
@@ -342,7 +353,7 @@ report_participation(struct site *s, struct report *r, int64_t lid,
 	if (report_query_rows(db_stmt(db, report_muni_sql, "ii", (int64_t)end,
 	    lid), &r->munis, 1, RM_NVALUES) == -1)
 		return -1;
-	return report_query_rows(db_stmt(db, "SELECT min(muni), min(school), "
+	return report_query_rows(db_stmt(db, "SELECT min(school), min(muni), "
 	    "count(*), sum(included) FROM report_person GROUP BY muni_key, "
 	    "school_key ORDER BY muni_key, school_key", ""), &r->schools, 2,
 	    RSC_NVALUES);
@@ -537,7 +548,7 @@ report_compute_all(struct site *s, struct report *r,
 
 	if (only != NULL && (lid = site_list_id(s, only)) == -1)
 		return -1;
-	if (report_tables(s, lid, end) == -1 ||
+	if (report_members(s, lid, end) == -1 ||
 	    report_participation(s, r, lid, end) == -1 ||
 	    report_associations(s, r, only, start, end) == -1 ||
 	    report_materials(s, r, lid, start, end) == -1 ||
@@ -547,8 +558,9 @@ report_compute_all(struct site *s, struct report *r,
 	return 0;
 }
 
-int
-report_compute(struct site *s, const char *month, const char *scope,
+/* One scope's figures; the people tables must exist. */
+static int
+report_compute_in(struct site *s, const char *month, const char *scope,
     time_t now, struct report *r)
 {
 	const struct list_config	*only = NULL;
@@ -569,10 +581,7 @@ report_compute(struct site *s, const char *month, const char *scope,
 	r->lang = xstrdup(only != NULL ? only->language : s->cfg->language);
 	r->computed = (int64_t)now;
 	r->local_ci = s->cfg->local_part_ci;
-	if (report_functions(s->db, r->local_ci) == -1)
-		return -1;
 	rc = report_compute_all(s, r, only, start, end);
-	sqlite3_exec(s->db, report_drop_sql, NULL, NULL, NULL);
 	for (i = 0; rc == 0 && i < RT_NVALUES; i++)
 		if (r->total[i] < 0)
 			rc = -1;
@@ -581,6 +590,33 @@ report_compute(struct site *s, const char *month, const char *scope,
 		    *r->scope ? r->scope : "site");
 		report_free(r);
 	}
+	return rc;
+}
+
+static int
+report_begin(struct site *s)
+{
+	if (report_functions(s->db, s->cfg->local_part_ci) == -1)
+		return -1;
+	return report_people(s);
+}
+
+static void
+report_end(struct site *s)
+{
+	sqlite3_exec(s->db, report_drop_sql, NULL, NULL, NULL);
+}
+
+int
+report_compute(struct site *s, const char *month, const char *scope,
+    time_t now, struct report *r)
+{
+	int	rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if (report_begin(s) == 0)
+		rc = report_compute_in(s, month, scope, now, r);
+	report_end(s);
 	return rc;
 }
 
@@ -708,7 +744,7 @@ report_parse(const char *text, struct report *r)
 
 static int
 report_keep_scope(struct site *s, const char *month, const char *scope,
-    time_t now)
+    time_t now, int *begun)
 {
 	struct report_snapshot	 snap;
 	struct report		 r;
@@ -719,7 +755,10 @@ report_keep_scope(struct site *s, const char *month, const char *scope,
 		report_snapshot_free(&snap);
 		return rc == 0 ? 1 : -1;
 	}
-	if (report_compute(s, month, scope, now, &r) == -1)
+	if (!*begun && report_begin(s) == -1)
+		return -1;
+	*begun = 1;
+	if (report_compute_in(s, month, scope, now, &r) == -1)
 		return -1;
 	text = report_serialize(&r);
 	rc = report_snapshot_put(s->db, month, scope, now, text);
@@ -732,16 +771,18 @@ int
 report_keep(struct site *s, const char *month, time_t now)
 {
 	size_t	i;
-	int	rc, kept = 0;
+	int	rc, kept = 0, begun = 0;
 
 	if (db_begin(s->db) == -1)
 		return -1;
-	rc = report_keep_scope(s, month, "", now);
+	rc = report_keep_scope(s, month, "", now, &begun);
 	kept |= rc == 0;
 	for (i = 0; rc != -1 && i < s->cfg->nlists; i++) {
-		rc = report_keep_scope(s, month, s->cfg->lists[i].name, now);
+		rc = report_keep_scope(s, month, s->cfg->lists[i].name, now,
+		    &begun);
 		kept |= rc == 0;
 	}
+	report_end(s);
 	if (rc == -1 || db_commit(s->db) == -1) {
 		db_rollback(s->db);
 		return -1;

@@ -25,18 +25,22 @@ static void
 csv_cell(struct csv_out *o, const char *s)
 {
 	const char	*p;
+	int		 formula;
 
 	if (!o->first)
 		buf_addc(&o->b, o->delim);
 	o->first = 0;
-	if (strchr("=+-@", s[0]) != NULL && s[0] != '\0' &&
-	    strspn(s, "+-0123456789.,") != strlen(s))
-		buf_addc(&o->b, '\'');
-	if (strpbrk(s, "\"\r\n;,") == NULL) {
+	formula = s[0] != '\0' && strchr("=+-@", s[0]) != NULL &&
+	    strspn(s, "+-0123456789.,") != strlen(s);
+	if (strchr(s, o->delim) == NULL && strpbrk(s, "\"\r\n") == NULL) {
+		if (formula)
+			buf_addc(&o->b, '\'');
 		buf_adds(&o->b, s);
 		return;
 	}
 	buf_addc(&o->b, '"');
+	if (formula)
+		buf_addc(&o->b, '\'');
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"')
 			buf_addc(&o->b, '"');
