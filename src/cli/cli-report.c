@@ -1,6 +1,8 @@
 /*
  * cli-report: metodist report [--month YYYY-MM] [--format html|csv|text]
- * [--list L] — the region's indicators for a month on standard output.
+ * [--list L] [--mail] — the region's indicators for a month on standard
+ * output, or with --mail sent (again) to the administrators and the
+ * lists' coordinators, as the daemon sends them once a month.
  *
  * Without --month it is the last finished month.  A finished month's
  * figures are kept the first time they are asked for (or by the daemon
@@ -18,7 +20,9 @@
 
 #include "cli.h"
 #include "core/config.h"
+#include "core/outq.h"
 #include "core/report.h"
+#include "core/report-mail.h"
 #include "core/site.h"
 #include "render/report.h"
 #include "util/strutil.h"
@@ -27,7 +31,7 @@ static int
 cli_report_usage(void)
 {
 	fprintf(stderr, "usage: metodist report [--month YYYY-MM] "
-	    "[--format html|csv|text] [--list LIST]\n");
+	    "[--format html|csv|text] [--list LIST] [--mail]\n");
 	return EX_USAGE;
 }
 
@@ -68,22 +72,45 @@ cli_report_print(struct cli_ctx *ctx, const char *month, const char *list,
 }
 
 static int
+cli_report_mail(struct cli_ctx *ctx, const char *month, const char *list)
+{
+	struct site	s;
+	int		transient, n;
+
+	if (site_open(ctx->cfg, &s, &transient) == -1)
+		return transient ? EX_TEMPFAIL : EX_SOFTWARE;
+	n = report_mail_month(&s, month, list, time(NULL));
+	if (n >= 0)
+		outq_run(&s, 1000000);
+	site_close(&s);
+	if (n == -2) {
+		fprintf(stderr, "metodist: %s has not ended yet\n", month);
+		return EX_DATAERR;
+	}
+	if (n == -1)
+		return EX_TEMPFAIL;
+	printf("%s: %d report%s sent\n", month, n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int
 cli_report_run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "month", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "list", required_argument, NULL, 'l' },
+		{ "mail", no_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char		 month[8];
 	const char	*format = "text", *list = "";
-	int		 ch;
+	int		 ch, mail = 0;
 
 	report_month_of(time(NULL), month);
 	report_month_before(month, month);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "m:f:l:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "m:f:l:M", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'm':
 			if (!report_month_valid(optarg))
@@ -96,6 +123,9 @@ cli_report_run(struct cli_ctx *ctx, int argc, char **argv)
 		case 'l':
 			list = optarg;
 			break;
+		case 'M':
+			mail = 1;
+			break;
 		default:
 			return cli_report_usage();
 		}
@@ -107,10 +137,13 @@ cli_report_run(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "metodist: no list %s\n", list);
 		return EX_DATAERR;
 	}
+	if (mail)
+		return cli_report_mail(ctx, month, list);
 	return cli_report_print(ctx, month, list, format);
 }
 
 const struct cli_command cli_report = {
-	"report", "[--month M] [--format F]", "the region's indicators",
+	"report", "[--month M] [--format F] [--mail]",
+	"the region's indicators, shown or mailed",
 	1, cli_report_run
 };

@@ -268,6 +268,32 @@ report_mail_scope(struct site *s, const char *month, const char *scope,
 }
 
 int
+report_mail_month(struct site *s, const char *month, const char *scope,
+    time_t now)
+{
+	time_t	start, end;
+	size_t	i;
+	int	rc, sent = 0;
+
+	if (report_month_bounds(month, &start, &end) == -1 || end > now)
+		return -2;
+	if (report_keep(s, month, now) == -1)
+		return -1;
+	if (scope != NULL && *scope != '\0')
+		return report_mail_scope(s, month, scope, now);
+	if ((rc = report_mail_scope(s, month, "", now)) == -1)
+		return -1;
+	sent += rc;
+	for (i = 0; i < s->cfg->nlists; i++) {
+		if ((rc = report_mail_scope(s, month, s->cfg->lists[i].name,
+		    now)) == -1)
+			return -1;
+		sent += rc;
+	}
+	return sent;
+}
+
+int
 report_mail_run(struct site *s, time_t now)
 {
 	char	 month[8], **scopes;

@@ -24,6 +24,13 @@ struct site;
 struct report;
 
 int	report_mail_run(struct site *, time_t now);
+/*
+ * Send a finished month's report now, whether or not it was sent before:
+ * the site's and every list's (scope NULL or ""), or one list's.  The
+ * number queued; -2 when the month has not ended; -1 on an error.
+ */
+int	report_mail_month(struct site *, const char *month, const char *scope,
+	    time_t now);
 /* Queue the report r to the n addresses (exposed for tests). */
 int	report_mail_send(struct site *, const struct report *,
 	    char *const *to, size_t n, time_t now);

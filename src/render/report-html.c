@@ -514,6 +514,18 @@ html_associations(struct buf *b, const struct report *r)
 	buf_adds(b, "</table>\n");
 }
 
+static int
+html_list_has_materials(const struct report_row *l)
+{
+	size_t	i;
+
+	for (i = 0; i < RS_NSTATES; i++)
+		if (l->v[RLI_STATE + i] != 0)
+			return 1;
+	return 0;
+}
+
+/* Lists without any development are left out of the list table. */
 static void
 html_materials_rows(struct buf *b, const struct report *r, int by_list)
 {
@@ -523,6 +535,8 @@ html_materials_rows(struct buf *b, const struct report *r, int by_list)
 
 	for (i = 0; i < rows->n; i++) {
 		x = &rows->row[i];
+		if (by_list && !html_list_has_materials(x))
+			continue;
 		buf_adds(b, "<tr><td>");
 		html_esc(b, by_list ? x->parent : muni_name(r, x->name));
 		buf_adds(b, "</td>");

@@ -578,6 +578,19 @@ START_TEST(t_list_scope)
 }
 END_TEST
 
+static void
+write_out(const char *name, const char *data)
+{
+	const char	*dir = getenv("REPORT_OUT_DIR");
+	char		*path;
+
+	if (dir == NULL || *dir == '\0')
+		return;
+	path = xasprintf("%s/%s", dir, name);
+	testlib_write_str(path, data);
+	free(path);
+}
+
 /* ---- kept reports ---- */
 
 START_TEST(t_kept_is_exact)
@@ -632,7 +645,7 @@ START_TEST(t_trend)
 {
 	struct report		 r;
 	const struct report	*prev;
-	char			*addr, *csv;
+	char			*addr, *csv, *html;
 	int			 i;
 
 	ck_assert_int_eq(report_keep(&site, "2026-10", at(2026, 11, 1, 1)), 0);
@@ -655,6 +668,11 @@ START_TEST(t_trend)
 	ck_assert_int_eq(r.total[RT_POSTS], 2);
 	ck_assert_int_eq(r.total[RT_SUB_NEW], 1);
 	csv = report_csv(&r);
+	html = report_html(&r, "ИМЦ");
+	write_out("report-nov.html", html);
+	ck_assert_ptr_nonnull(strstr(html, "id=\"trend-share\""));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"n\">+15,0</td>"));
+	free(html);
 	ck_assert_ptr_nonnull(strstr(csv, "Ирбит;400;160;40,0;25,0;15,0;нет"));
 	ck_assert_ptr_nonnull(strstr(csv, "2026-10;3500;1234;35,3;36;11;16"));
 	free(csv);
@@ -677,19 +695,6 @@ START_TEST(t_provisional)
 END_TEST
 
 /* ---- forms ---- */
-
-static void
-write_out(const char *name, const char *data)
-{
-	const char	*dir = getenv("REPORT_OUT_DIR");
-	char		*path;
-
-	if (dir == NULL || *dir == '\0')
-		return;
-	path = xasprintf("%s/%s", dir, name);
-	testlib_write_str(path, data);
-	free(path);
-}
 
 START_TEST(t_forms)
 {
