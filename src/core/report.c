@@ -742,15 +742,17 @@ report_parse(const char *text, struct report *r)
 
 /* ---- kept reports ---- */
 
+/* The kept text of one scope when it is not kept yet: 0 made (*text
+ * set), 1 already kept, -1 error. */
 static int
-report_keep_scope(struct site *s, const char *month, const char *scope,
-    time_t now, int *begun)
+report_keep_text(struct site *s, const char *month, const char *scope,
+    time_t now, int *begun, char **text)
 {
 	struct report_snapshot	 snap;
 	struct report		 r;
-	char			*text;
 	int			 rc;
 
+	*text = NULL;
 	if ((rc = report_snapshot_get(s->db, month, scope, &snap)) != 1) {
 		report_snapshot_free(&snap);
 		return rc == 0 ? 1 : -1;
@@ -760,33 +762,58 @@ report_keep_scope(struct site *s, const char *month, const char *scope,
 	*begun = 1;
 	if (report_compute_in(s, month, scope, now, &r) == -1)
 		return -1;
-	text = report_serialize(&r);
-	rc = report_snapshot_put(s->db, month, scope, now, text);
-	free(text);
+	*text = report_serialize(&r);
 	report_free(&r);
-	return rc;
+	return 0;
 }
 
-int
-report_keep(struct site *s, const char *month, time_t now)
+/* Store the texts made, all in one transaction. */
+static int
+report_keep_store(struct site *s, const char *month, time_t now,
+    char **texts)
 {
 	size_t	i;
-	int	rc, kept = 0, begun = 0;
+	int	rc = 0;
 
 	if (db_begin(s->db) == -1)
 		return -1;
-	rc = report_keep_scope(s, month, "", now, &begun);
-	kept |= rc == 0;
-	for (i = 0; rc != -1 && i < s->cfg->nlists; i++) {
-		rc = report_keep_scope(s, month, s->cfg->lists[i].name, now,
-		    &begun);
-		kept |= rc == 0;
-	}
-	report_end(s);
+	for (i = 0; rc != -1 && i <= s->cfg->nlists; i++)
+		if (texts[i] != NULL)
+			rc = report_snapshot_put(s->db, month, i == 0 ? "" :
+			    s->cfg->lists[i - 1].name, now, texts[i]);
 	if (rc == -1 || db_commit(s->db) == -1) {
 		db_rollback(s->db);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The figures are computed outside any transaction, so that the
+ * database's write lock is held only while they are stored: mail keeps
+ * flowing while a large registry is counted.
+ */
+int
+report_keep(struct site *s, const char *month, time_t now)
+{
+	char	**texts = xcalloc(s->cfg->nlists + 1, sizeof *texts);
+	size_t	  i;
+	int	  rc, kept = 0, begun = 0;
+
+	rc = report_keep_text(s, month, "", now, &begun, &texts[0]);
+	for (i = 0; rc != -1 && i < s->cfg->nlists; i++)
+		rc = report_keep_text(s, month, s->cfg->lists[i].name, now,
+		    &begun, &texts[i + 1]);
+	report_end(s);
+	for (i = 0; i <= s->cfg->nlists; i++)
+		kept |= texts[i] != NULL;
+	if (rc != -1 && kept)
+		rc = report_keep_store(s, month, now, texts);
+	for (i = 0; i <= s->cfg->nlists; i++)
+		free(texts[i]);
+	free(texts);
+	if (rc == -1)
+		return -1;
 	if (kept)
 		log_info("report: the figures of %s are kept", month);
 	return kept ? 0 : 1;
