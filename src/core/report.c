@@ -672,13 +672,26 @@ report_split(char *line, char **f, size_t max)
 	return n;
 }
 
+/* Counts are whole and bounded, so shares made of them cannot overflow. */
+#define REPORT_VALUE_MAX	((int64_t)1000000000000)
+
+static int64_t
+report_parse_value(const char *s)
+{
+	long long	v = strtoll(s, NULL, 10);
+
+	if (v < 0)
+		return 0;
+	return v > REPORT_VALUE_MAX ? REPORT_VALUE_MAX : (int64_t)v;
+}
+
 static void
 report_parse_values(char **f, size_t nf, int64_t *v)
 {
 	size_t	i;
 
 	for (i = 3; i < nf && i - 3 < REPORT_MAX_VALUES; i++)
-		v[i - 3] = strtoll(f[i], NULL, 10);
+		v[i - 3] = report_parse_value(f[i]);
 }
 
 static int
@@ -695,7 +708,7 @@ report_parse_line(struct report *r, char *line)
 	else if (nf == 2 && strcmp(f[0], "lang") == 0)
 		(free(r->lang), r->lang = xstrdup(f[1]));
 	else if (nf == 2 && strcmp(f[0], "computed") == 0)
-		r->computed = strtoll(f[1], NULL, 10);
+		r->computed = report_parse_value(f[1]);
 	else if (nf == 2 && strcmp(f[0], "local_ci") == 0)
 		r->local_ci = atoi(f[1]);
 	else if (nf >= 3 && strcmp(f[0], "total") == 0)

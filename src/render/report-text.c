@@ -158,9 +158,9 @@ text_lists(struct buf *b, const struct report *r)
 	text_kv_num(b, tw(r, W_LISTS_ACTIVE), r->total[RT_LISTS_ACTIVE]);
 	buf_addc(b, '\n');
 	text_left(b, tw(r, W_LIST), 20);
-	text_right(b, strcmp(r->lang, "en") ? "участн." : "members", 10);
-	text_right(b, strcmp(r->lang, "en") ? "коорд." : "coord.", 10);
-	text_right(b, strcmp(r->lang, "en") ? "сообщ." : "posts", 7);
+	text_right(b, strcmp(r->lang, "en") ? "участн." : "members", 11);
+	text_right(b, strcmp(r->lang, "en") ? "коорд." : "coord.", 11);
+	text_right(b, strcmp(r->lang, "en") ? "сообщ." : "posts", 8);
 	text_right(b, strcmp(r->lang, "en") ? "актив." : "active", 8);
 	buf_addc(b, '\n');
 	for (i = 0; i < r->lists.n; i++) {
