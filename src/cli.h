@@ -43,5 +43,6 @@ extern const struct cli_command cli_search;
 extern const struct cli_command cli_digest;
 extern const struct cli_command cli_feeds;
 extern const struct cli_command cli_newsletter;
+extern const struct cli_command cli_report;
 
 #endif

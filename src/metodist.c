@@ -25,6 +25,7 @@ static const struct cli_command *const cli_commands[] = {
 	&cli_submissions, &cli_material,
 	&cli_archive, &cli_search,
 	&cli_digest, &cli_feeds, &cli_newsletter,
+	&cli_report,
 };
 
 #define CLI_NCOMMANDS	(sizeof cli_commands / sizeof cli_commands[0])

@@ -38,6 +38,7 @@
 #include "core/newsletter.h"
 #include "core/outq.h"
 #include "core/process.h"
+#include "core/report-mail.h"
 #include "core/route.h"
 #include "core/site.h"
 #include "io/mailbox.h"
@@ -264,6 +265,8 @@ daemon_tick(void *arg)
 		d->last_expire = time(NULL);
 		if (expire_run(&d->site) == -1)
 			log_warnx("tick: expiry: database error");
+		if (report_mail_run(&d->site, d->last_expire) == -1)
+			log_warnx("tick: monthly report: database error");
 	}
 	if (time(NULL) - d->last_periodic >= DAEMON_PERIODIC_EVERY) {
 		d->last_periodic = time(NULL);

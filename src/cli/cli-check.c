@@ -29,6 +29,7 @@ static const char *const cli_check_templates[] = {
 	"registry-invite",
 	"event-confirm", "event-unclear", "event-result", "event-notice",
 	"feed-failing", "newsletter", "newsletter-html",
+	"report",
 };
 
 static void

@@ -14,6 +14,7 @@
 #include "core/newsletter.h"
 #include "core/outq.h"
 #include "core/process.h"
+#include "core/report-mail.h"
 #include "core/site.h"
 #include "io/spool.h"
 
@@ -30,7 +31,8 @@ cli_run_run(struct cli_ctx *ctx, int argc, char **argv)
 	if (expire_run(&s) == -1)
 		done = -1;
 	if (digest_run(&s, time(NULL)) == -1 ||
-	    newsletter_run(&s, time(NULL)) == -1)
+	    newsletter_run(&s, time(NULL)) == -1 ||
+	    report_mail_run(&s, time(NULL)) == -1)
 		done = -1;
 	sent = outq_run(&s, 1000000);
 	printf("processed %d, sent %d\n", done, sent);

@@ -464,6 +464,22 @@ archive_requests(struct config_load *l, const char *v)
 	    "requests_per_day must be 1 to 10000");
 }
 
+static const char *config_address_list(struct config_load *, const char *,
+    char ***, size_t *);
+
+static const char *
+report_administrators(struct config_load *l, const char *v)
+{
+	return config_address_list(l, v, &l->cfg->report_admins,
+	    &l->cfg->nreport_admins);
+}
+
+static const char *
+report_mail(struct config_load *l, const char *v)
+{
+	return config_bool(v, &l->cfg->report_mail);
+}
+
 static const struct config_key config_site_keys[] = {
 	{ "site", "domain", site_domain },
 	{ "site", "name", site_name },
@@ -502,6 +518,8 @@ static const struct config_key config_site_keys[] = {
 	{ "paths", "html", paths_html },
 	{ "archive", "search_url", archive_search_url },
 	{ "archive", "requests_per_day", archive_requests },
+	{ "report", "administrators", report_administrators },
+	{ "report", "mail", report_mail },
 };
 
 /* --- lists.d/NAME.conf [list] --- */
@@ -958,6 +976,7 @@ config_defaults(struct config *cfg)
 	cfg->held_expire_days = 14;
 	cfg->max_unknown_commands = 5;
 	cfg->archive_requests_per_day = 30;
+	cfg->report_mail = 1;
 	cfg->var_dir = config_resolve(cfg, "../var");
 	cfg->lists_dir = config_resolve(cfg, "lists.d");
 	cfg->templates_dir = config_resolve(cfg, "../templates");
@@ -1196,6 +1215,7 @@ config_free(struct config *cfg)
 	free(cfg->bounce_domain); free(cfg->dmarc_nameserver);
 	free(cfg->html_dir); free(cfg->search_url);
 	mbconfig_free_all(cfg);
+	str_array_free(cfg->report_admins, cfg->nreport_admins);
 	free(cfg);
 }
 

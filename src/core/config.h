@@ -134,6 +134,10 @@ struct config {
 	int		 relay_per_hour;	/* [egress] max_per_hour, 0: no cap */
 	struct mailbox_config **mailboxes;	/* [mailbox], [mailbox.NAME] */
 	size_t		 nmailboxes;
+	/* [report] */
+	char	       **report_admins;	/* get the whole site's report */
+	size_t		 nreport_admins;
+	int		 report_mail;	/* mail the monthly report */
 };
 
 typedef void (*config_error_fn)(void *arg, const char *file, int line,

@@ -336,6 +336,19 @@ static const char *const schema_steps[] = {
 	"  PRIMARY KEY (mailbox, uidvalidity, uid));"
 	"CREATE INDEX fetched_message_id ON fetched(mailbox, message_id);"
 	"CREATE INDEX deliveries_sent ON deliveries(state, updated);",
+
+	 * 10: the monthly indicator report.  The figures of each month, per
+	 * scope ('' the whole site, else a list's name), are computed once
+	 * the month has ended and kept unchanged, so a past report is
+	 * regenerated exactly; mailed records when it went out.
+	 */
+	"CREATE TABLE report_snapshots ("
+	"  month TEXT NOT NULL,"
+	"  scope TEXT NOT NULL,"
+	"  computed INTEGER NOT NULL,"
+	"  figures TEXT NOT NULL,"
+	"  mailed INTEGER,"
+	"  PRIMARY KEY (month, scope));",
 };
 
 #define SCHEMA_NSTEPS	((int)(sizeof schema_steps / sizeof schema_steps[0]))
