@@ -711,6 +711,11 @@ list_submit_types(struct config_load *l, const char *v)
 		l->list->submit_types = xreallocarray(l->list->submit_types,
 		    l->list->nsubmit_types + 1, sizeof *l->list->submit_types);
 		l->list->submit_types[l->list->nsubmit_types++] = xstrdup(item);
+	}
+	free(copy);
+	return NULL;
+}
+
 static const char *
 list_digest_schedule(struct config_load *l, const char *v)
 {
@@ -1287,6 +1292,8 @@ config_submit_type_allowed(const struct list_config *lc, const char *ext)
 		if (strcmp(lc->submit_types[i], ext) == 0)
 			return 1;
 	return 0;
+}
+
 char *
 config_resolve_path(const struct config *cfg, const char *v)
 {

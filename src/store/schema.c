@@ -337,6 +337,7 @@ static const char *const schema_steps[] = {
 	"CREATE INDEX fetched_message_id ON fetched(mailbox, message_id);"
 	"CREATE INDEX deliveries_sent ON deliveries(state, updated);",
 
+	/*
 	 * 10: the monthly indicator report.  The figures of each month, per
 	 * scope ('' the whole site, else a list's name), are computed once
 	 * the month has ended and kept unchanged, so a past report is

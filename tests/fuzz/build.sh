@@ -53,8 +53,7 @@ printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
 	"bookworm); see $probe.log"
 
 # --- the libraries -----------------------------------------------------
-pkgs="libetpan sqlite3 libcurl libpcre2-8 libidn2 libpsl nettle"
-pkgs="libetpan sqlite3 libcurl libpcre2-8 libidn2 libpsl libical expat"
+pkgs="libetpan sqlite3 libcurl libpcre2-8 libidn2 libpsl nettle libical expat gnutls"
 command -v pkg-config >/dev/null 2>&1 || die "pkg-config not found"
 pkg_cflags=$(pkg-config --cflags $pkgs) ||
     die "pkg-config does not know one of: $pkgs"
