@@ -23,7 +23,7 @@ static const char *const cli_check_templates[] = {
 	"confirm-subscribe", "confirm-unsubscribe", "welcome", "goodbye",
 	"help", "help-site", "lists", "subscribe-request", "mod-result",
 	"mod-already", "bounce-probe", "bounce-disabled", "registry-welcome",
-	"registry-invite", "submit-receipt", "submit-refused",
+	"registry-invite", "limit-commands", "submit-receipt", "submit-refused",
 	"review-request", "review-answer", "review-decision",
 	"submission-announce",
 	"registry-invite",

@@ -57,7 +57,7 @@ archmail_allow(struct command_ctx *ctx, const struct command *c)
 	}
 	time_day(time(NULL), day, sizeof day);
 	key = xasprintf("archive:%s", ctx->sender);
-	rc = limit_reply_take(ctx->site->db, key, day,
+	rc = limit_take(ctx->site->db, key, day,
 	    (int64_t)ctx->site->cfg->archive_requests_per_day);
 	free(key);
 	if (rc == 0) {

@@ -449,6 +449,27 @@ limits_unknown(struct config_load *l, const char *v)
 	    "max_unknown_commands must be 1 to 100");
 }
 
+static const char *
+limits_posts_sender(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 100000, &l->cfg->posts_per_hour,
+	    "posts_per_hour must be 1 to 100000");
+}
+
+static const char *
+limits_posts_list(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 1000000, &l->cfg->list_posts_per_hour,
+	    "list_posts_per_hour must be 1 to 1000000");
+}
+
+static const char *
+limits_commands(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 100000, &l->cfg->commands_per_day,
+	    "commands_per_day must be 1 to 100000");
+}
+
 static const char *config_url(char **, const char *);
 
 static const char *
@@ -515,6 +536,9 @@ static const struct config_key config_site_keys[] = {
 	{ "limits", "token_lifetime_days", limits_token_days },
 	{ "limits", "held_expire_days", limits_held_days },
 	{ "limits", "max_unknown_commands", limits_unknown },
+	{ "limits", "posts_per_hour", limits_posts_sender },
+	{ "limits", "list_posts_per_hour", limits_posts_list },
+	{ "limits", "commands_per_day", limits_commands },
 	{ "paths", "html", paths_html },
 	{ "archive", "search_url", archive_search_url },
 	{ "archive", "requests_per_day", archive_requests },
@@ -980,6 +1004,9 @@ config_defaults(struct config *cfg)
 	cfg->token_lifetime_days = 3;
 	cfg->held_expire_days = 14;
 	cfg->max_unknown_commands = 5;
+	cfg->posts_per_hour = 20;
+	cfg->list_posts_per_hour = 200;
+	cfg->commands_per_day = 50;
 	cfg->archive_requests_per_day = 30;
 	cfg->report_mail = 1;
 	cfg->var_dir = config_resolve(cfg, "../var");

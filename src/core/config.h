@@ -122,6 +122,9 @@ struct config {
 	int		 token_lifetime_days;	/* confirmations, default 3 */
 	int		 held_expire_days;	/* held posts, default 14 */
 	int		 max_unknown_commands;	/* per message, default 5 */
+	int		 posts_per_hour;	/* per sender and list, 20 */
+	int		 list_posts_per_hour;	/* per list, 200 */
+	int		 commands_per_day;	/* command letters per sender, 50 */
 
 	/* [archive] */
 	char		*html_dir;	/* [paths] html, var_dir/html by default */

@@ -20,8 +20,10 @@
 #include "core/review.h"
 #include "core/site.h"
 #include "store/held.h"
+#include "store/limit.h"
 #include "store/token.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 #define EXPIRE_DAY		(24 * 3600)
 #define EXPIRE_DECAY_EVERY	EXPIRE_DAY
@@ -61,6 +63,16 @@ expire_tokens(struct site *s, time_t now)
 	return sqlite3_changes(s->db);
 }
 
+/* Rate counters of days more than a week ago mean nothing any more. */
+static int
+expire_counters(struct site *s, time_t now)
+{
+	char	day[16];
+
+	time_day(now - 7 * 86400, day, sizeof day);
+	return limit_purge(s->db, day);
+}
+
 int
 expire_run(struct site *s)
 {
@@ -72,6 +84,8 @@ expire_run(struct site *s)
 	if ((tokens = expire_tokens(s, now)) == -1)
 		return -1;
 	if ((reviews = review_run(s, now)) == -1)
+		return -1;
+	if (expire_counters(s, now) == -1)
 		return -1;
 	if (now - s->last_decay >= EXPIRE_DECAY_EVERY) {
 		if ((decayed = bounce_decay_all(s)) == -1)

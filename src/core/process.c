@@ -18,6 +18,7 @@
 #include "core/policy.h"
 #include "core/post.h"
 #include "core/process.h"
+#include "core/rate.h"
 #include "core/reply.h"
 #include "core/request.h"
 #include "core/review.h"
@@ -102,6 +103,7 @@ process_post(struct process_msg *p)
 	struct policy_input		 in;
 	enum policy_verdict		 v;
 	int				 member;
+	char				 reason[160];
 
 	memset(&in, 0, sizeof in);
 	member = p->author ? member_is(s->db, site_list_id(s, l), p->author,
@@ -120,6 +122,16 @@ process_post(struct process_msg *p)
 	    s->cfg->max_message_size;
 	switch ((v = policy_decide(&in))) {
 	case VERDICT_ACCEPT:
+		switch (rate_post(s, l, p->author, time(NULL), reason,
+		    sizeof reason)) {
+		case -1:
+			return -1;
+		case 0:
+			log_info("process: %s: post from %s held: %s", l->name,
+			    p->author ? p->author : "?", reason);
+			return moderate_hold(s, l, p->msg, p->entry->sender,
+			    reason);
+		}
 		switch (post_distribute(s, l, p->msg, p->entry->id)) {
 		case POST_SENT:
 			return 1;	/* recorded with the post */

@@ -196,7 +196,7 @@ reply_send(struct site *s, const struct reply *r)
 	if (r->to == NULL || *r->to == '\0')
 		return 1;
 	time_day(time(NULL), day, sizeof day);
-	if ((ok = limit_reply_take(s->db, r->to, day,
+	if ((ok = limit_take(s->db, r->to, day,
 	    (int64_t)s->cfg->replies_per_day)) == -1)
 		return -1;
 	if (!ok) {

@@ -15,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/command.h"
+#include "core/rate.h"
 #include "core/request.h"
 #include "core/reply.h"
 #include "core/site.h"
@@ -250,6 +252,37 @@ request_summary(struct command_ctx *ctx, const struct command_list *cl,
 	return reply_send(ctx->site, &r) == -1 ? -1 : 0;
 }
 
+/*
+ * The day's allowance of command letters: 1 within it, 0 over (the first
+ * letter over it is told so, the later ones are only logged), -1 error.
+ */
+static int
+request_rate(struct site *s, const struct route *rt, const struct message *m,
+    const char *sender)
+{
+	struct template_var	 v[1];
+	struct reply		 r;
+	char			 max[16];
+	int			 rc, first;
+
+	if ((rc = rate_commands(s, sender, time(NULL), &first)) != 0)
+		return rc;
+	log_info("request: %s over the daily limit of %d command letters%s",
+	    sender, s->cfg->commands_per_day, first ? "; told so" : "");
+	if (!first)
+		return 0;
+	snprintf(max, sizeof max, "%d", s->cfg->commands_per_day);
+	v[0] = (struct template_var){ "limit", max };
+	memset(&r, 0, sizeof r);
+	r.template = "limit-commands";
+	r.list = rt->list;
+	r.to = sender;
+	r.orig = m;
+	r.vars = v;
+	r.nvars = 1;
+	return reply_send(s, &r) == -1 ? -1 : 0;
+}
+
 int
 request_handle(struct site *s, const struct route *rt,
     const struct message *m, const char *envelope_sender)
@@ -264,6 +297,14 @@ request_handle(struct site *s, const struct route *rt,
 	if ((sender = address_normalize(envelope_sender)) == NULL) {
 		log_warnx("request: no usable envelope sender \"%s\"; "
 		    "nothing done", envelope_sender);
+		return 0;
+	}
+	switch (request_rate(s, rt, m, sender)) {
+	case -1:
+		free(sender);
+		return -1;
+	case 0:
+		free(sender);
 		return 0;
 	}
 	if (request_commands(s, rt, m, sender, &cl) == -1) {

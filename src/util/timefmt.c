@@ -50,6 +50,16 @@ time_day(time_t t, char *out, size_t sz)
 }
 
 void
+time_hour(time_t t, char *out, size_t sz)
+{
+	struct tm	tm;
+
+	localtime_r(&t, &tm);
+	snprintf(out, sz, "%04d-%02d-%02dT%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour);
+}
+
+void
 time_human_date(time_t t, const char *lang, char *out, size_t sz)
 {
 	struct tm	tm;

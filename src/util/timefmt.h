@@ -15,6 +15,8 @@
 void	time_rfc5322(time_t, char *, size_t);
 /* "2026-11-27" */
 void	time_day(time_t, char *, size_t);
+/* "2026-11-27T04": the hour, sorting after its day */
+void	time_hour(time_t, char *, size_t);
 /* "27 ноября 2026" (ru) or "27 November 2026" (en) */
 void	time_human_date(time_t, const char *lang, char *, size_t);
 

@@ -251,7 +251,7 @@ START_TEST(test_db_upgrade)
 	ck_assert_int_eq(post_seen(db, 1, "m1@school.example.org"), 1);
 	ck_assert_int_eq(list_next_post_number(db, 1), 2);
 	ck_assert_int_gt(held_add(db, 1, "a@example.com", "s", "r", "/p"), 0);
-	ck_assert_int_eq(limit_reply_take(db, "a@example.com", "2026-05-12",
+	ck_assert_int_eq(limit_take(db, "a@example.com", "2026-05-12",
 	    5), 1);
 	if (v >= 2)
 		ck_assert_int_eq(query_int(db, "SELECT count(*) FROM held"), 2);
@@ -861,29 +861,43 @@ START_TEST(test_tokens)
 }
 END_TEST
 
-START_TEST(test_limit_reply_take)
+START_TEST(test_limit_take)
 {
-	ck_assert_int_eq(limit_reply_take(db, "a@example.org", "2026-05-12",
+	ck_assert_int_eq(limit_take(db, "a@example.org", "2026-05-12",
 	    3), 1);
-	ck_assert_int_eq(limit_reply_take(db, "a@example.org", "2026-05-12",
+	ck_assert_int_eq(limit_take(db, "a@example.org", "2026-05-12",
 	    3), 1);
-	ck_assert_int_eq(limit_reply_take(db, "A@Example.org", "2026-05-12",
+	ck_assert_int_eq(limit_take(db, "A@Example.org", "2026-05-12",
 	    3), 1);
-	ck_assert_int_eq(limit_reply_take(db, "a@example.org", "2026-05-12",
+	ck_assert_int_eq(limit_take(db, "a@example.org", "2026-05-12",
 	    3), 0);
-	ck_assert_int_eq(limit_reply_take(db, "a@example.org", "2026-05-12",
+	ck_assert_int_eq(limit_take(db, "a@example.org", "2026-05-12",
 	    3), 0);
 	/* the count goes on past max */
 	ck_assert_int_eq(query_int(db, "SELECT count FROM reply_log WHERE "
 	    "address = 'a@example.org' AND day = '2026-05-12'"), 5);
 	/* another day, another address: fresh */
-	ck_assert_int_eq(limit_reply_take(db, "a@example.org", "2026-05-13",
+	ck_assert_int_eq(limit_take(db, "a@example.org", "2026-05-13",
 	    3), 1);
-	ck_assert_int_eq(limit_reply_take(db, "b@example.org", "2026-05-12",
+	ck_assert_int_eq(limit_take(db, "b@example.org", "2026-05-12",
 	    3), 1);
 	/* max 0: nothing allowed */
-	ck_assert_int_eq(limit_reply_take(db, "c@example.org", "2026-05-12",
+	ck_assert_int_eq(limit_take(db, "c@example.org", "2026-05-12",
 	    0), 0);
+	/* hours and namespaced keys count apart; the purge keeps the day */
+	ck_assert_int_eq(limit_take(db, "post:math:a@example.org",
+	    "2026-05-13T10", 1), 1);
+	ck_assert_int_eq(limit_take(db, "post:math:a@example.org",
+	    "2026-05-13T10", 1), 0);
+	ck_assert_int_eq(limit_take(db, "post:math:a@example.org",
+	    "2026-05-13T11", 1), 1);
+	ck_assert_int_eq(limit_count(db, "post:math:a@example.org",
+	    "2026-05-13T10"), 2);
+	ck_assert_int_eq(limit_purge(db, "2026-05-13"), 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM reply_log WHERE "
+	    "day < '2026-05-13'"), 0);
+	ck_assert_int_eq(limit_count(db, "post:math:a@example.org",
+	    "2026-05-13T10"), 2);
 }
 END_TEST
 
@@ -953,7 +967,7 @@ store_suite(void)
 
 	tc = testlib_tcase_fixture(s, "misc", db_setup, db_teardown);
 	tcase_add_test(tc, test_held);
-	tcase_add_test(tc, test_limit_reply_take);
+	tcase_add_test(tc, test_limit_take);
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_dmarc_cache);
 	return s;
