@@ -113,6 +113,9 @@ struct config {
 
 	struct list_config *lists;
 	size_t		 nlists;
+
+	char	       **feeds;		/* the site's: news for every list */
+	size_t		 nfeeds;
 };
 
 typedef void (*config_error_fn)(void *arg, const char *file, int line,
