@@ -203,7 +203,7 @@ daemon_has_feeds(const struct config *cfg)
 	for (i = 0; i < cfg->nlists; i++)
 		if (cfg->lists[i].nfeeds > 0)
 			return 1;
-	return 0;
+	return cfg->nfeeds > 0;
 }
 
 /*

@@ -40,6 +40,7 @@ struct config_load {
 typedef const char *(*config_key_fn)(struct config_load *, const char *);
 
 static const char *limits_int(const char *, int, int, int *, const char *);
+static const char *site_feeds(struct config_load *, const char *);
 
 struct config_key {
 	const char	*section;
@@ -544,6 +545,7 @@ static const struct config_key config_site_keys[] = {
 	{ "archive", "requests_per_day", archive_requests },
 	{ "report", "administrators", report_administrators },
 	{ "report", "mail", report_mail },
+	{ "site", "feeds", site_feeds },
 };
 
 /* --- lists.d/NAME.conf [list] --- */
@@ -771,8 +773,10 @@ list_event_notify(struct config_load *l, const char *v)
 	return config_bool(v, &l->list->event_notify);
 }
 
+/* A comma-separated list of feed URLs, appended to *out. */
 static const char *
-list_feeds(struct config_load *l, const char *v)
+config_feed_list(struct config_load *l, const char *v, char ***out,
+    size_t *n)
 {
 	char	*copy, *p, *item;
 
@@ -789,9 +793,8 @@ list_feeds(struct config_load *l, const char *v)
 			free(copy);
 			return l->msg;
 		}
-		l->list->feeds = xreallocarray(l->list->feeds,
-		    l->list->nfeeds + 1, sizeof *l->list->feeds);
-		l->list->feeds[l->list->nfeeds++] = xstrdup(item);
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[(*n)++] = xstrdup(item);
 	}
 	free(copy);
 	return NULL;
@@ -854,6 +857,18 @@ list_archive(struct config_load *l, const char *v)
 	else
 		return "archive must be public or private";
 	return NULL;
+}
+
+static const char *
+list_feeds(struct config_load *l, const char *v)
+{
+	return config_feed_list(l, v, &l->list->feeds, &l->list->nfeeds);
+}
+
+static const char *
+site_feeds(struct config_load *l, const char *v)
+{
+	return config_feed_list(l, v, &l->cfg->feeds, &l->cfg->nfeeds);
 }
 
 static const struct config_key config_list_keys[] = {
@@ -1239,6 +1254,7 @@ config_free(struct config *cfg)
 	free(cfg->lists);
 	free(cfg->path); free(cfg->domain); free(cfg->site_name);
 	free(cfg->site_address); free(cfg->language); free(cfg->timezone);
+	str_array_free(cfg->feeds, cfg->nfeeds);
 	free(cfg->var_dir); free(cfg->lists_dir); free(cfg->templates_dir);
 	free(cfg->spool_dir); free(cfg->db_path); free(cfg->archive_dir);
 	free(cfg->relay); free(cfg->relay_tls); free(cfg->relay_user);

@@ -141,6 +141,8 @@ struct config {
 	char	       **report_admins;	/* get the whole site's report */
 	size_t		 nreport_admins;
 	int		 report_mail;	/* mail the monthly report */
+	char	       **feeds;		/* the site's: news for every list */
+	size_t		 nfeeds;
 };
 
 typedef void (*config_error_fn)(void *arg, const char *file, int line,

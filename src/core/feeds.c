@@ -25,8 +25,9 @@
 
 struct feeds_ctx {
 	struct site			*site;
-	const struct list_config	*list;
-	int64_t				 lid;
+	const struct list_config	*list;	/* NULL: the site's feed */
+	const char			*name;	/* list name or "site" */
+	int64_t				 lid;	/* 0: the site's */
 	const char			*url;
 	time_t				 now;
 	struct feed_state		 st;
@@ -181,6 +182,8 @@ feeds_report(struct feeds_ctx *c, const char *error, int failures)
 	struct reply		r;
 	char			count[16];
 
+	if (c->list == NULL)	/* the site's: its log says it */
+		return 0;
 	snprintf(count, sizeof count, "%d", failures);
 	v[0] = (struct template_var){ "feed_url", c->url };
 	v[1] = (struct template_var){ "feed_error", error };
@@ -201,7 +204,7 @@ feeds_failed(struct feeds_ctx *c, long status, const char *error)
 	int	failures = c->st.failures + 1;
 	int64_t	reported = c->st.reported;
 
-	log_warnx("feeds: %s: %s: %s (failure %d)", c->list->name, c->url,
+	log_warnx("feeds: %s: %s: %s (failure %d)", c->name, c->url,
 	    error, failures);
 	if (failures >= FEEDS_REPORT_AFTER && reported == 0 &&
 	    feeds_report(c, error, failures) == 0)
@@ -223,7 +226,7 @@ feeds_one(struct feeds_ctx *c)
 	if (feed_fetch(&rq, &res) == -1)
 		return feeds_failed(c, res.status, res.error);
 	if (res.status == 304) {
-		log_info("feeds: %s: %s not modified", c->list->name, c->url);
+		log_info("feeds: %s: %s not modified", c->name, c->url);
 		rc = feed_state_ok(c->site->db, &c->st, 304, NULL, NULL,
 		    c->now, c->now + FEEDS_INTERVAL);
 	} else if (res.status != 200) {
@@ -232,7 +235,7 @@ feeds_one(struct feeds_ctx *c)
 	} else if ((rc = feeds_take(c, &res, err, sizeof err)) == 1)
 		rc = feeds_failed(c, 200, err);
 	else if (rc == 0) {
-		log_info("feeds: %s: %s: %zu bytes, %d new", c->list->name,
+		log_info("feeds: %s: %s: %zu bytes, %d new", c->name,
 		    c->url, res.len, c->added);
 		rc = feed_state_ok(c->site->db, &c->st, 200, res.etag,
 		    res.last_modified, c->now, c->now + FEEDS_INTERVAL);
@@ -241,32 +244,48 @@ feeds_one(struct feeds_ctx *c)
 	return rc;
 }
 
+/* One feed of the list l (NULL: of the site): 1 fetched, 0 not due,
+ * -1 error. */
+static int
+feeds_check(struct site *s, const struct list_config *l, const char *url,
+    time_t now)
+{
+	struct feeds_ctx	c;
+	int			rc = 0;
+
+	memset(&c, 0, sizeof c);
+	c.site = s;
+	c.list = l;
+	c.name = l != NULL ? l->name : "site";
+	c.lid = l != NULL ? site_list_id(s, l) : 0;
+	c.url = url;
+	c.now = now;
+	if (c.lid == -1 || feed_state_get(s->db, c.lid, c.url, &c.st) == -1)
+		return -1;
+	if (c.st.next_fetch <= now)
+		rc = feeds_one(&c) == -1 ? -1 : 1;
+	feed_state_free(&c.st);
+	return rc;
+}
+
 int
 feeds_run(struct site *s, time_t now)
 {
-	struct feeds_ctx	c;
-	size_t			i, j;
-	int			done = 0, failed = 0;
+	const struct config	*cfg = s->cfg;
+	size_t			 i, j;
+	int			 rc, done = 0, failed = 0;
 
-	for (i = 0; i < s->cfg->nlists; i++)
-		for (j = 0; j < s->cfg->lists[i].nfeeds; j++) {
-			memset(&c, 0, sizeof c);
-			c.site = s;
-			c.list = &s->cfg->lists[i];
-			c.lid = site_list_id(s, c.list);
-			c.url = c.list->feeds[j];
-			c.now = now;
-			if (c.lid == -1 || feed_state_get(s->db, c.lid, c.url,
-			    &c.st) == -1) {
+	for (i = 0; i < cfg->nfeeds; i++)
+		if ((rc = feeds_check(s, NULL, cfg->feeds[i], now)) == -1)
+			failed = 1;
+		else
+			done += rc;
+	for (i = 0; i < cfg->nlists; i++)
+		for (j = 0; j < cfg->lists[i].nfeeds; j++)
+			if ((rc = feeds_check(s, &cfg->lists[i],
+			    cfg->lists[i].feeds[j], now)) == -1)
 				failed = 1;
-				continue;
-			}
-			if (c.st.next_fetch <= now) {
-				if (feeds_one(&c) == -1)
-					failed = 1;
-				done++;
-			}
-			feed_state_free(&c.st);
-		}
+			else
+				done += rc;
 	return failed ? -1 : done;
 }

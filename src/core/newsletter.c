@@ -291,7 +291,7 @@ newsletter_news(struct site *s, int64_t lid, struct newsletter_issue *is)
 
 	st = db_stmt(s->db, "SELECT e.title, e.link, coalesce(e.summary, '') "
 	    "FROM feed_entries e JOIN feeds f ON f.id = e.feed_id WHERE "
-	    "f.list_id = ?1 AND e.seen >= ?2 AND e.seen < ?3 AND NOT EXISTS "
+	    "(f.list_id = ?1 OR f.list_id IS NULL) AND e.seen >= ?2 AND e.seen < ?3 AND NOT EXISTS "
 	    "(SELECT 1 FROM events v WHERE v.source = 'feed' AND v.uid = "
 	    "e.key) ORDER BY e.seen, e.rowid", "iii", lid, (int64_t)is->from,
 	    (int64_t)is->to + 1);

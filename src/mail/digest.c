@@ -327,8 +327,10 @@ digest_plain_post(struct buf *b, const struct digest_input *in,
 	from = m->from_addr == NULL ? xstrdup("?") : m->from_name != NULL &&
 	    *m->from_name != '\0' ? xasprintf("%s <%s>", m->from_name,
 	    m->from_addr) : xstrdup(m->from_addr);
-	buf_addf(b, "Date: %s\nFrom: %s\nSubject: %s\n", m->date ? m->date :
-	    "", from, digest_post_subject(t, m));
+	if (m->date != NULL && *m->date != '\0')
+		buf_addf(b, "Date: %s\n", m->date);
+	buf_addf(b, "From: %s\nSubject: %s\n", from,
+	    digest_post_subject(t, m));
 	if (m->message_id != NULL)
 		buf_addf(b, "Message-ID: <%s>\n", m->message_id);
 	buf_addc(b, '\n');
@@ -337,10 +339,9 @@ digest_plain_post(struct buf *b, const struct digest_input *in,
 		digest_size_text(in->lang, m->attachments[i].len, size,
 		    sizeof size);
 		buf_addc(b, '\n');
-		buf_addf(b, t == &digest_en ? "[Attachment: %s (%s, %s) - "
-		    "not included in the plain digest, kept in the list's "
-		    "archive]" : "[Вложение: %s (%s, %s) — не включено в "
-		    "простой дайджест, оно есть в архиве списка]",
+		buf_addf(b, t == &digest_en ? "[Attachment: %s (%s, %s), "
+		    "kept in the list's archive]" : "[Вложение: %s (%s, %s), "
+		    "оно в архиве списка]",
 		    m->attachments[i].filename ?
 		    m->attachments[i].filename : "?",
 		    m->attachments[i].content_type ?

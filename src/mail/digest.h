@@ -8,8 +8,8 @@
  * is multipart/mixed: a text/plain table of contents, then a
  * multipart/digest whose parts are the posts unchanged as
  * message/rfc822, attachments included.  The plain form (RFC 1153) is
- * one text/plain UTF-8 part: the contents, then each post's Date, From,
- * Subject and Message-ID and its text, a line naming each attachment it
+ * one text/plain UTF-8 part: the contents, then each post's Date (when
+ * it had one), From, Subject and Message-ID and its text, a line naming each attachment it
  * had (name, type, size) so nothing disappears unannounced, and the
  * 30-hyphen separators; a line of the text that looks like a separator
  * is shifted by one space.  Texts of the digest itself are Russian or

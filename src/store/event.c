@@ -11,10 +11,14 @@
 int
 event_insert(sqlite3 *db, const struct event_row *e)
 {
+	/* The site's events have no list: NULL is never equal in UNIQUE,
+	 * so the check is spelled out. */
 	if (db_exec(db, "INSERT OR IGNORE INTO events (list_id, source, uid, "
 	    "title, starts, ends, all_day, place, url, description, author, "
-	    "token, created) VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, "
-	    "nullif(?6, 0), ?7, ?8, ?9, ?10, ?11, ?12, strftime('%s','now'))",
+	    "token, created) SELECT nullif(?1, 0), ?2, ?3, ?4, ?5, "
+	    "nullif(?6, 0), ?7, ?8, ?9, ?10, ?11, ?12, strftime('%s','now') "
+	    "WHERE NOT EXISTS (SELECT 1 FROM events WHERE list_id IS "
+	    "nullif(?1, 0) AND uid = ?3 AND starts = ?5)",
 	    "itttiiittttt", e->list_id,
 	    e->source, e->uid, e->title, e->starts, e->ends,
 	    (int64_t)e->all_day, e->place, e->url, e->description, e->author,

@@ -17,8 +17,9 @@ feed_state_get(sqlite3 *db, int64_t lid, const char *url,
 	int		 rc;
 
 	memset(f, 0, sizeof *f);
-	if (db_exec(db, "INSERT OR IGNORE INTO feeds (list_id, url) VALUES "
-	    "(nullif(?1, 0), ?2)", "it", lid, url) == -1)
+	if (db_exec(db, "INSERT INTO feeds (list_id, url) SELECT nullif(?1, "
+	    "0), ?2 WHERE NOT EXISTS (SELECT 1 FROM feeds WHERE "
+	    "coalesce(list_id, 0) = ?1 AND url = ?2)", "it", lid, url) == -1)
 		return -1;
 	s = db_stmt(db, "SELECT id, etag, last_modified, next_fetch, failures, "
 	    "coalesce(reported, 0) FROM feeds WHERE coalesce(list_id, 0) = ?1 "

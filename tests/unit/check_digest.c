@@ -412,6 +412,12 @@ site_setup(void)
 	    "subject_tag = [Математика]\ndigest_schedule = daily 18:00\n"
 	    "digest_max_posts = 3\ndigest_max_size = 0\n");
 	free(p);
+	p = xasprintf("%s/conf/lists.d/sizes.conf", tmpdir);
+	write_str(p, "[list]\ntitle = По размеру\n"
+	    "coordinators = coord@imc.example.org\npolicy = open\n"
+	    "digest_schedule = off\ndigest_max_posts = 0\n"
+	    "digest_max_size = 300\n");
+	free(p);
 	if (src == NULL || *src == '\0')
 		src = ".";
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
@@ -449,7 +455,7 @@ site_teardown(void)
 }
 
 static void
-post(int i)
+post_to(const char *list, int i)
 {
 	struct message	*m;
 	char		*raw, key[32];
@@ -458,11 +464,17 @@ post(int i)
 	    "Message-ID: <p%d@school.example.org>\n\nТекст письма %d.\n", i,
 	    i, i);
 	m = message_parse(raw, strlen(raw));
-	snprintf(key, sizeof key, "spool-%d", i);
-	ck_assert_int_eq(post_distribute(&site, config_list(cfg, "math"), m,
+	snprintf(key, sizeof key, "spool-%s-%d", list, i);
+	ck_assert_int_eq(post_distribute(&site, config_list(cfg, list), m,
 	    key), POST_SENT);
 	message_free(m);
 	free(raw);
+}
+
+static void
+post(int i)
+{
+	post_to("math", i);
 }
 
 static int64_t
@@ -570,6 +582,23 @@ START_TEST(test_digest_run)
 }
 END_TEST
 
+START_TEST(test_digest_size)
+{
+	int64_t	lid = site_list_id(&site, config_list(cfg, "sizes"));
+	time_t	now = time(NULL);
+
+	ck_assert_int_eq(member_add(site.db, lid, ANNA, NULL, "digest"), 0);
+	ck_assert_int_eq(digest_run(&site, now), 0);
+	/* About 110 bytes a post: the third passes 300 bytes. */
+	post_to("sizes", 1);
+	post_to("sizes", 2);
+	ck_assert_int_eq(digest_run(&site, now + 86400 * 30), 0);
+	post_to("sizes", 3);
+	ck_assert_int_eq(digest_run(&site, now), 1);
+	ck_assert_int_eq(deliveries_to(ANNA, "notice"), 1);
+}
+END_TEST
+
 START_TEST(test_digest_no_readers)
 {
 	int64_t	lid = site_list_id(&site, config_list(cfg, "math"));
@@ -618,6 +647,7 @@ main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_digest_run);
 	tcase_add_test(tc, test_digest_no_readers);
+	tcase_add_test(tc, test_digest_size);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

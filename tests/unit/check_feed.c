@@ -103,9 +103,10 @@ site_setup(void)
 	free(conf);
 	free(p);
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
-	p = xasprintf("[site]\ndomain = lists.example.org\n[paths]\n"
+	p = xasprintf("[site]\ndomain = lists.example.org\n"
+	    "feeds = http://127.0.0.1:%d/cal.ics\n[paths]\n"
 	    "var = %s/var\ntemplates = %s%s%s/templates\n"
-	    "[egress]\ntransport = maildir\noutbox = %s/outbox\n", tmpdir,
+	    "[egress]\ntransport = maildir\noutbox = %s/outbox\n", port, tmpdir,
 	    *src == '/' ? "" : cwd, *src == '/' ? "" : "/", src, tmpdir);
 	conf = xasprintf("%s/conf/metodist.conf", tmpdir);
 	write_str(conf, p);
@@ -196,7 +197,8 @@ START_TEST(test_feeds)
 	time_t	now = time(NULL);
 	char	*etag;
 
-	ck_assert_int_eq(feeds_run(&site, now), 7);
+	/* Seven feeds of the list and one of the site. */
+	ck_assert_int_eq(feeds_run(&site, now), 8);
 	/* 200: the validators kept, entries and events read. */
 	ck_assert_int_eq(q("SELECT last_status FROM feeds WHERE url = ?1",
 	    "/rss"), 200);
@@ -206,9 +208,13 @@ START_TEST(test_feeds)
 	ck_assert_int_eq(db_int(site.db, -1, ENTRIES, ""), 4);
 	/* RSS: the seminar's date in its title; Atom: the webinar's;
 	 * iCalendar: three Wednesdays. */
-	ck_assert_int_eq(db_int(site.db, -1, EVENTS, ""), 5);
+	ck_assert_int_eq(db_int(site.db, -1, EVENTS, ""), 8);
 	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM events "
-	    "WHERE uid = 'club@imc.example.org'", ""), 3);
+	    "WHERE uid = 'club@imc.example.org' AND list_id IS NOT NULL", ""),
+	    3);
+	/* The site's feed: events for every list. */
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM events "
+	    "WHERE list_id IS NULL", ""), 3);
 	ck_assert_int_eq(db_int(site.db, -1, "SELECT ends - starts FROM "
 	    "events WHERE uid = 'imc-news-1'", ""), 90 * 60);
 	/* Each failure recorded with what went wrong. */
@@ -225,7 +231,7 @@ START_TEST(test_feeds)
 
 	/* An hour later: the second GET is conditional and answered 304;
 	 * the failing feeds fail a second time. */
-	ck_assert_int_eq(feeds_run(&site, now + 3601), 7);
+	ck_assert_int_eq(feeds_run(&site, now + 3601), 8);
 	ck_assert_msg(log_has("/rss 304 \"rss-v1\" Tue,_10_Nov_2026"),
 	    "no conditional GET answered 304");
 	ck_assert_int_eq(q("SELECT last_status FROM feeds WHERE url = ?1",
@@ -238,9 +244,9 @@ START_TEST(test_feeds)
 	ck_assert_int_eq(db_int(site.db, -1, REPORTS, ""), 0);
 
 	/* A third failure is reported, once per feed, not at the fourth. */
-	ck_assert_int_eq(feeds_run(&site, now + 2 * 3601), 7);
+	ck_assert_int_eq(feeds_run(&site, now + 2 * 3601), 8);
 	ck_assert_int_eq(db_int(site.db, -1, REPORTS, ""), 4);
-	ck_assert_int_eq(feeds_run(&site, now + 4 * 3601), 7);
+	ck_assert_int_eq(feeds_run(&site, now + 4 * 3601), 8);
 	ck_assert_int_eq(q("SELECT failures FROM feeds WHERE url = ?1",
 	    "/loop"), 4);
 	ck_assert_int_eq(db_int(site.db, -1, REPORTS, ""), 4);
@@ -248,11 +254,13 @@ START_TEST(test_feeds)
 	/* A feed read again without its validators adds nothing. */
 	ck_assert_int_eq(db_exec(site.db, "UPDATE feeds SET etag = NULL, "
 	    "last_modified = NULL, next_fetch = 0", ""), 0);
-	ck_assert_int_eq(feeds_run(&site, now + 5 * 3601), 7);
+	ck_assert_int_eq(feeds_run(&site, now + 5 * 3601), 8);
 	ck_assert_int_eq(q("SELECT last_status FROM feeds WHERE url = ?1",
 	    "/rss"), 200);
 	ck_assert_int_eq(db_int(site.db, -1, ENTRIES, ""), 4);
-	ck_assert_int_eq(db_int(site.db, -1, EVENTS, ""), 5);
+	ck_assert_int_eq(db_int(site.db, -1, EVENTS, ""), 8);
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM feeds", ""),
+	    8);
 }
 END_TEST
 
