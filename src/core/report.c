@@ -706,7 +706,8 @@ report_parse_line(struct report *r, char *line)
 	else if (nf == 2 && strcmp(f[0], "scope") == 0)
 		(free(r->scope), r->scope = xstrdup(f[1]));
 	else if (nf == 2 && strcmp(f[0], "lang") == 0)
-		(free(r->lang), r->lang = xstrdup(f[1]));
+		(free(r->lang), r->lang = xstrdup(strcmp(f[1], "en") == 0 ?
+		    "en" : "ru"));
 	else if (nf == 2 && strcmp(f[0], "computed") == 0)
 		r->computed = report_parse_value(f[1]);
 	else if (nf == 2 && strcmp(f[0], "local_ci") == 0)

@@ -159,10 +159,13 @@ bar_one(struct buf *b, const struct report *r, const struct report_row *m,
 static void
 bar_axis(struct buf *b, const struct report *r, int64_t scale, int bottom)
 {
-	int64_t	t;
+	int64_t	t, step = (scale / 5 + 99) / 100 * 100;
 	int	x;
 
-	for (t = 0; t <= scale; t += 100) {
+	/* Ticks every 10% up to 50%; beyond, five of them. */
+	if (step < 100)
+		step = 100;
+	for (t = 0; t <= scale; t += step) {
 		x = bar_x(t, scale);
 		buf_addf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 		    "stroke=\"#ddd\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" "

@@ -30,21 +30,14 @@ text_width(const char *s)
 	return n;
 }
 
-/* s left-aligned in width characters (cut at a character boundary). */
+/* s left-aligned in width characters; a longer s is kept whole. */
 static void
 text_left(struct buf *b, const char *s, size_t width)
 {
-	size_t	n = 0;
+	size_t	n;
 
-	for (; *s != '\0'; s++) {
-		if (((unsigned char)*s & 0xc0) != 0x80) {
-			if (n == width)
-				break;
-			n++;
-		}
-		buf_addc(b, *s);
-	}
-	for (; n < width; n++)
+	buf_adds(b, s);
+	for (n = text_width(s); n < width; n++)
 		buf_addc(b, ' ');
 }
 

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,14 +74,26 @@ config_error(void *arg, const char *file, int line, const char *msg)
 	fprintf(stderr, "%s:%d: %s\n", file, line, msg);
 }
 
+/* A file of the source tree by its absolute path (the configuration
+ * takes relative paths as relative to itself). */
+static char *
+abs_srcpath(const char *rel)
+{
+	char	*p = testlib_srcpath(rel), *abs = realpath(p, NULL);
+
+	ck_assert_ptr_nonnull(abs);
+	free(p);
+	return abs;
+}
+
 static void
 site_setup_in(const char *dir, const char *local_part_case)
 {
 	char	*conf, *text, *lists, *templates;
 	int	 transient;
 
-	lists = testlib_srcpath("conf/lists.d");
-	templates = testlib_srcpath("templates");
+	lists = abs_srcpath("conf/lists.d");
+	templates = abs_srcpath("templates");
 	text = xasprintf("[site]\ndomain = lists.example.org\n"
 	    "local_part_case = %s\n[paths]\nvar = %s/var\nlists = %s\n"
 	    "templates = %s\n[report]\nadministrators = admin@imc.example.org"
