@@ -439,6 +439,32 @@ START_TEST(test_fetch_order)
 }
 END_TEST
 
+static const struct {
+	const char	*utf8;
+	const char	*imap;
+} mutf7_cases[] = {
+	{ "INBOX", "INBOX" },
+	{ "metodist-processed", "metodist-processed" },
+	{ "Обработанные", "&BB4EMQRABDAEMQQ+BEIEMAQ9BD0ESwQ1-" },
+	{ "Входящие/Готово", "&BBIERQQ+BDQETwRJBDgENQ-/&BBMEPgRCBD4EMgQ+-" },
+	{ "A&B", "A&-B" },
+	{ "Папка 1", "&BB8EMAQ,BDoEMA- 1" },
+	{ "\xf0\x9f\x93\x9a", "&2D3c2g-" },	/* U+1F4DA, a surrogate pair */
+	{ "bad \xff", NULL },
+};
+
+START_TEST(test_mutf7)
+{
+	char	*got = mbconfig_mutf7(mutf7_cases[_i].utf8);
+
+	if (mutf7_cases[_i].imap == NULL)
+		ck_assert_ptr_eq(got, NULL);
+	else
+		ck_assert_str_eq(got, mutf7_cases[_i].imap);
+	free(got);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -454,6 +480,7 @@ main(void)
 	tcase_add_test(tc, test_mbconfig_defaults);
 	tcase_add_loop_test(tc, test_mbconfig_errors, 0,
 	    (int)NELEM(mbconfig_bad));
+	tcase_add_loop_test(tc, test_mutf7, 0, (int)NELEM(mutf7_cases));
 	tc = testlib_tcase_tmp(s, "fetch");
 	tcase_add_test(tc, test_fetch_order);
 	tc = testlib_tcase(s, "pace");
