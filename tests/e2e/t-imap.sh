@@ -131,4 +131,33 @@ crash_case() { # POINT
 crash_case after-spool
 crash_case after-record
 
+# --- SIGHUP: new pollers, the old one stops; nothing lost or doubled --------
+e2e_outbox_clear
+started=$(grep -c 'reading box@hosted.example' "$E2E_TMP/metodistd.log")
+kill -HUP "$(cat "$E2E_VAR/metodistd.pid")"
+for i in $(seq 1 100); do
+	[ "$(grep -c 'reading box@hosted.example' "$E2E_TMP/metodistd.log")" -gt "$started" ] && break
+	sleep 0.1
+done
+is "$(grep -c 'reading box@hosted.example' "$E2E_TMP/metodistd.log")" $((started + 1)) \
+	"SIGHUP starts a new poller"
+sleep 1
+message "$E2E_TMP/r1" boris@school2.example.org "box+$list@hosted.example" \
+	"После перечитывания настроек"
+e2e_imap append INBOX "$E2E_TMP/r1" >/dev/null
+for i in $(seq 1 50); do
+	[ "$(e2e_outbox_count_for anna@school1.example.org)" -ge 1 ] && break
+	sleep 0.1
+done
+sleep 1
+is "$(e2e_outbox_count_for anna@school1.example.org)" 1 "after SIGHUP a post still arrives, once"
+if kill -0 "$daemon" 2>/dev/null; then
+	ok "the daemon runs on after the reload"
+else
+	not_ok "the daemon runs on after the reload" "$(tail -5 "$E2E_TMP/metodistd.log")"
+fi
+stop_daemon
+unlike "$(cat "$E2E_TMP/metodistd.log")" "ERROR: AddressSanitizer|runtime error" \
+	"no memory or undefined-behaviour error in the daemon's log"
+
 e2e_done
