@@ -17,6 +17,7 @@
 #include "util/xmalloc.h"
 
 #define LISTADDR_VALUE_MAX	8192	/* of one header field we read */
+#define LISTADDR_ADDR_MAX	320	/* of an address we return */
 
 struct listaddr_found {
 	const struct config		*cfg;
@@ -59,6 +60,20 @@ listaddr_unplus(struct listaddr_found *f, const char *addr)
 	return out;
 }
 
+/* What goes into a spool envelope: no control bytes, bounded. */
+static int
+listaddr_safe(const char *a)
+{
+	const unsigned char	*p;
+
+	if (strlen(a) >= LISTADDR_ADDR_MAX)
+		return 0;
+	for (p = (const unsigned char *)a; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 static void
 listaddr_consider(struct listaddr_found *f, const char *raw)
 {
@@ -72,7 +87,7 @@ listaddr_consider(struct listaddr_found *f, const char *raw)
 	free(norm);
 	if (addr == NULL)
 		return;
-	if (route_address(f->cfg, addr, &rt) == -1) {
+	if (!listaddr_safe(addr) || route_address(f->cfg, addr, &rt) == -1) {
 		free(addr);
 		return;
 	}
@@ -202,5 +217,9 @@ listaddr_sender(const char *msg, size_t len)
 		free(v);
 	}
 	header_list_free(&h);
+	if (addr != NULL && !listaddr_safe(addr)) {
+		free(addr);
+		addr = NULL;
+	}
 	return addr != NULL ? addr : xstrdup("");
 }

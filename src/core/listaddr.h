@@ -18,8 +18,10 @@
  * BOX+DETAIL@ITS-DOMAIN means DETAIL@D and the bare address means the
  * site address, but the bare address is used only when no source gave
  * anything else.  listaddr_sender() is the envelope sender: the
- * top-most Return-Path ("" for <>), else the From address.  Both read
- * only the header block; neither fails on malformed input.
+ * top-most Return-Path ("" for <>), else the From address, else "".
+ * Both read only the header block; neither fails on malformed input,
+ * and what they return is fit for a spool envelope: no control bytes,
+ * under 320 bytes (so hostile mail can never block a mailbox).
  */
 #ifndef METODIST_LISTADDR_H
 #define METODIST_LISTADDR_H

@@ -14,6 +14,7 @@
 #include "core/mbconfig.h"
 #include "mail/address.h"
 #include "util/atomicfile.h"
+#include "util/buf.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -261,6 +262,93 @@ mbconfig_set(struct config *cfg, struct mailbox_config *mb, const char *key,
 	return mbconfig_set_more(cfg, mb, key, v, msg, msgsz);
 }
 
+/* One code point of UTF-8 at *p, advancing it; -1 when malformed. */
+static long
+mbconfig_utf8(const unsigned char **p)
+{
+	const unsigned char	*s = *p;
+	long			 cp;
+	int			 n, i;
+
+	if (s[0] < 0x80)
+		n = 0, cp = s[0];
+	else if ((s[0] & 0xe0) == 0xc0)
+		n = 1, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 2, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 3, cp = s[0] & 0x07;
+	else
+		return -1;
+	for (i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	*p = s + n + 1;
+	return cp > 0x10ffff ? -1 : cp;
+}
+
+/* A run of UTF-16 units as "&BASE64-" with ',' for '/', unpadded. */
+static void
+mbconfig_b64_run(struct buf *out, const unsigned char *u, size_t n)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+,";
+	uint32_t		 acc = 0;
+	size_t			 i;
+	int			 bits = 0;
+
+	buf_addc(out, '&');
+	for (i = 0; i < n; i++) {
+		acc = (acc << 8) | u[i];
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			buf_addc(out, b64[(acc >> bits) & 0x3f]);
+		}
+	}
+	if (bits > 0)
+		buf_addc(out, b64[(acc << (6 - bits)) & 0x3f]);
+	buf_addc(out, '-');
+}
+
+char *
+mbconfig_mutf7(const char *utf8)
+{
+	const unsigned char	*p = (const unsigned char *)utf8;
+	unsigned char		 run[512];
+	size_t			 n = 0;
+	struct buf		 out;
+	long			 cp;
+
+	buf_init(&out);
+	while (*p != '\0') {
+		if ((cp = mbconfig_utf8(&p)) < 0 || n + 4 > sizeof run) {
+			buf_free(&out);
+			return NULL;
+		}
+		if (cp >= 0x20 && cp <= 0x7e) {
+			if (n > 0)
+				mbconfig_b64_run(&out, run, n);
+			n = 0;
+			buf_adds(&out, cp == '&' ? "&-" : (char[]){ (char)cp, 0 });
+			continue;
+		}
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			run[n++] = (unsigned char)(0xd8 | (cp >> 18));
+			run[n++] = (unsigned char)(cp >> 10);
+			cp = 0xdc00 | (cp & 0x3ff);
+		}
+		run[n++] = (unsigned char)(cp >> 8);
+		run[n++] = (unsigned char)cp;
+	}
+	if (n > 0)
+		mbconfig_b64_run(&out, run, n);
+	return buf_detach(&out);
+}
+
 /* The first line of the password file, without its line end. */
 static const char *
 mbconfig_read_password(struct mailbox_config *mb, char *msg, size_t msgsz)
@@ -307,6 +395,15 @@ mbconfig_finish(struct config *cfg, struct mailbox_config *mb, char *msg,
 		return "[mailbox] needs a password or a password_file";
 	if (mb->retry_max < mb->retry_min)
 		return "[mailbox] retry_max is below retry_min";
+	free(mb->folder_imap);
+	free(mb->processed_imap);
+	mb->folder_imap = mbconfig_mutf7(mb->folder);
+	mb->processed_imap = mb->processed ? mbconfig_mutf7(mb->processed) :
+	    NULL;
+	if (mb->folder_imap == NULL ||
+	    (mb->processed != NULL && mb->processed_imap == NULL))
+		return "[mailbox] folder names must be UTF-8, under 128 "
+		    "characters";
 	return NULL;
 }
 
@@ -331,6 +428,8 @@ mbconfig_copy(const struct mailbox_config *mb)
 	c->folder = mbconfig_dup(mb->folder);
 	c->processed = mbconfig_dup(mb->processed);
 	c->address = mbconfig_dup(mb->address);
+	c->folder_imap = mbconfig_dup(mb->folder_imap);
+	c->processed_imap = mbconfig_dup(mb->processed_imap);
 	c->file = mbconfig_dup(mb->file);
 	return c;
 }
@@ -345,6 +444,7 @@ mbconfig_free(struct mailbox_config *mb)
 		explicit_bzero(mb->password, strlen(mb->password));
 	free(mb->password); free(mb->password_file); free(mb->folder);
 	free(mb->processed); free(mb->address); free(mb->file);
+	free(mb->folder_imap); free(mb->processed_imap);
 	free(mb);
 }
 

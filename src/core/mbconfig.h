@@ -60,6 +60,8 @@ struct mailbox_config {
 	enum mbconfig_source sources[MBCONFIG_MAX_SOURCES];
 	size_t		 nsources;
 	char		*address;	/* the mailbox's own address (plus mode) */
+	char		*folder_imap;	/* folder and processed as IMAP names */
+	char		*processed_imap;	/* (modified UTF-7, RFC 3501 5.1.3) */
 	char		*file;		/* where it was defined */
 	int		 line;
 };
@@ -78,5 +80,7 @@ struct mailbox_config *mbconfig_copy(const struct mailbox_config *);
 void		 mbconfig_free(struct mailbox_config *);
 void		 mbconfig_free_all(struct config *);
 const char	*mbconfig_source_name(enum mbconfig_source);
+/* A UTF-8 folder name in IMAP's modified UTF-7; NULL if not UTF-8. */
+char		*mbconfig_mutf7(const char *utf8);
 
 #endif

@@ -25,6 +25,7 @@
 #include "io/tlscheck.h"
 #include "store/fetched.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 struct imap_state {
 	struct poller	*p;
@@ -108,8 +109,8 @@ imap_select(struct imap_state *s)
 	int		 r, n;
 
 	if (p->mb->processed != NULL)
-		(void)mailimap_create(s->imap, p->mb->processed);
-	if ((r = mailimap_select(s->imap, p->mb->folder)) !=
+		(void)mailimap_create(s->imap, p->mb->processed_imap);
+	if ((r = mailimap_select(s->imap, p->mb->folder_imap)) !=
 	    MAILIMAP_NO_ERROR) {
 		if (r == MAILIMAP_ERROR_STREAM)
 			return imap_failed(s, "select", r);
@@ -171,7 +172,7 @@ static int
 imap_finish(struct imap_state *s, uint32_t uid)
 {
 	struct mailimap_set	*set;
-	const char		*dst = s->p->mb->processed;
+	const char		*dst = s->p->mb->processed_imap;
 	int			 r;
 
 	if ((r = imap_store(s, uid, dst == NULL)) != MAILIMAP_NO_ERROR)
@@ -225,11 +226,9 @@ imap_body(struct imap_state *s, uint32_t uid, size_t max, char **data,
 				continue;
 			*len = item->att_data.att_static->att_data.
 			    att_body_section->sec_length;
-			*data = malloc(*len + 1);
-			if (*data != NULL)
-				memcpy(*data, item->att_data.att_static->
-				    att_data.att_body_section->sec_body_part,
-				    *len);
+			*data = xmalloc(*len + 1);
+			memcpy(*data, item->att_data.att_static->att_data.
+			    att_body_section->sec_body_part, *len);
 		}
 	mailimap_fetch_list_free(res);
 	return *data == NULL ? MAILIMAP_ERROR_FETCH : MAILIMAP_NO_ERROR;

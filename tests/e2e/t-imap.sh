@@ -14,7 +14,10 @@ METODISTD=${METODISTD:-$(cd "$(dirname "${METODIST:?}")" && pwd)/metodistd}
 # shellcheck source=hosted.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/hosted.sh"
 
-hosted_mailbox_conf imap "$E2E_IMAPS_PORT"
+# a processed folder with a Cyrillic name, as a Russian mail client shows
+# it; on the wire it is modified UTF-7
+hosted_mailbox_conf imap "$E2E_IMAPS_PORT" "processed=Обработанные"
+processed='&BB4EMQRABDAEMQQ+BEIEMAQ9BD0ESwQ1-'
 hosted_start
 if wait_log "mailbox hosted: folder INBOX selected, IDLE" 100; then
 	ok "the poller logs in over TLS (certificate checked) and waits in IDLE"
@@ -23,37 +26,37 @@ else
 		"$(tail -20 "$E2E_TMP/metodistd.log")"
 fi
 
-# --- a post by IDLE, timed --------------------------------------------------
-message "$E2E_TMP/m1" anna@school1.example.org "box+$list@hosted.example" \
-	"Пост через IMAP"
-latency=$(timed_append "$E2E_TMP/m1")
-printf '# IDLE: appended to INBOX -> copy in the outbox in %s s\n' "$latency"
-if python3 -c "import sys; sys.exit(0 if $latency < 1.0 else 1)"; then
-	ok "the post reaches the members within a second ($latency s)"
-else
-	not_ok "the post reaches the members within a second" "took $latency s"
-fi
-for i in $(seq 1 30); do
-	[ "$(e2e_imap count Processed)" = 1 ] && break
-	sleep 0.1
+# --- posts by IDLE, timed ---------------------------------------------------
+# Three posts, one after another, each timed from its APPEND to the first
+# copy in the outbox.  Dovecot itself waits 0.5 s before it tells an IDLE
+# client; the median must be under a second, and none may look like a
+# missed notification (Dovecot's keepalive comes after two minutes).
+lat=
+for k in 1 2 3; do
+	e2e_outbox_clear
+	message "$E2E_TMP/m$k" anna@school1.example.org \
+		"box+$list@hosted.example" "Пост через IMAP $k"
+	lat="$lat $(timed_append "$E2E_TMP/m$k")"
+	for i in $(seq 1 30); do
+		[ "$(e2e_imap count "$processed")" = "$k" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	is "$(e2e_outbox_count_for anna@school1.example.org),$(e2e_outbox_count_for boris@school2.example.org)" \
+		"1,1" "post $k reaches each member once"
 done
-is "$(e2e_outbox_count_for anna@school1.example.org)" 1 "anna gets the post once"
-is "$(e2e_outbox_count_for boris@school2.example.org)" 1 "boris gets the post once"
-is "$(e2e_imap count INBOX)" 0 "INBOX is empty afterwards"
-is "$(e2e_imap count Processed)" 1 "the message sits in the processed folder"
-is "$(spool_count)" 0 "nothing is left in the spool"
-
-# a second one by IDLE: the poller went back to IDLE after the first
-e2e_outbox_clear
-message "$E2E_TMP/m1b" boris@school2.example.org "box+$list@hosted.example" \
-	"Второй пост"
-latency2=$(timed_append "$E2E_TMP/m1b")
-printf '# IDLE: second message in %s s\n' "$latency2"
-if python3 -c "import sys; sys.exit(0 if $latency2 < 1.0 else 1)"; then
-	ok "a second post also arrives within a second ($latency2 s)"
+printf '# IDLE: APPEND to the first copy in the outbox:%s s\n' "$lat"
+median=$(printf '%s\n' $lat | sort -n | sed -n 2p)
+worst=$(printf '%s\n' $lat | sort -n | sed -n 3p)
+if python3 -c "import sys; sys.exit(0 if $median < 1.0 and $worst < 2.0 else 1)"; then
+	ok "posts reach the members within a second by IDLE (median $median s)"
 else
-	not_ok "a second post also arrives within a second" "took $latency2 s"
+	not_ok "posts reach the members within a second by IDLE" \
+		"latencies:$lat s"
 fi
+is "$(e2e_imap count INBOX)" 0 "INBOX is empty afterwards"
+is "$(e2e_imap count "$processed")" 3 "the messages sit in the processed folder «Обработанные»"
+is "$(spool_count)" 0 "nothing is left in the spool"
 
 # --- X-Original-To of a catch-all, a message for nobody ---------------------
 e2e_outbox_clear
@@ -67,7 +70,7 @@ sed -i "s|^To: .*|To: someone@else.example|" "$E2E_TMP/m3"
 e2e_imap append INBOX "$E2E_TMP/m3"
 wait_log "names no address of this gateway" 50
 for i in $(seq 1 50); do
-	[ "$(e2e_imap count Processed)" = 4 ] && break
+	[ "$(e2e_imap count "$processed")" = 5 ] && break
 	sleep 0.1
 done
 sleep 0.5
@@ -76,7 +79,7 @@ is "$(e2e_outbox_count_for anna@school1.example.org)" 1 \
 like "$(cat "$E2E_TMP/metodistd.log")" "names no address of this gateway" \
 	"a message for no list is logged"
 is "$(e2e_imap count INBOX)" 0 "INBOX is empty"
-is "$(e2e_imap count Processed)" 4 "both went to the processed folder; none is lost"
+is "$(e2e_imap count "$processed")" 5 "both went to the processed folder; none is lost"
 
 # --- kill -9 between the spool write (or the record) and the move -----------
 crash_case() { # POINT
@@ -84,7 +87,7 @@ crash_case() { # POINT
 	e2e_outbox_clear
 	stop_daemon
 	posts_before=$(grep -c "post: $list #[0-9]* from anna@school1.example.org" "$E2E_TMP/metodistd.log")
-	before=$(e2e_imap count Processed)
+	before=$(e2e_imap count "$processed")
 	hosted_start METODIST_FAULT="$point"
 	wait_log "folder INBOX selected" 100
 	message "$E2E_TMP/c1" "$addr" "box+$list+subscribe@hosted.example" \
@@ -121,11 +124,40 @@ crash_case() { # POINT
 		"$((posts_before + 1))" "$point: the next post is processed once"
 	is "$(e2e_outbox_count_for boris@school2.example.org)" 1 "$point: the next post reaches boris once"
 	is "$(e2e_imap count INBOX)" 0 "$point: INBOX is empty after the restart"
-	is "$(e2e_imap count Processed)" $((before + 2)) \
+	is "$(e2e_imap count "$processed")" $((before + 2)) \
 		"$point: both are in the processed folder, once each"
 	is "$(spool_count)" 0 "$point: the spool is empty again"
 }
 crash_case after-spool
 crash_case after-record
+
+# --- SIGHUP: new pollers, the old one stops; nothing lost or doubled --------
+e2e_outbox_clear
+started=$(grep -c 'reading box@hosted.example' "$E2E_TMP/metodistd.log")
+kill -HUP "$(cat "$E2E_VAR/metodistd.pid")"
+for i in $(seq 1 100); do
+	[ "$(grep -c 'reading box@hosted.example' "$E2E_TMP/metodistd.log")" -gt "$started" ] && break
+	sleep 0.1
+done
+is "$(grep -c 'reading box@hosted.example' "$E2E_TMP/metodistd.log")" $((started + 1)) \
+	"SIGHUP starts a new poller"
+sleep 1
+message "$E2E_TMP/r1" boris@school2.example.org "box+$list@hosted.example" \
+	"После перечитывания настроек"
+e2e_imap append INBOX "$E2E_TMP/r1" >/dev/null
+for i in $(seq 1 50); do
+	[ "$(e2e_outbox_count_for anna@school1.example.org)" -ge 1 ] && break
+	sleep 0.1
+done
+sleep 1
+is "$(e2e_outbox_count_for anna@school1.example.org)" 1 "after SIGHUP a post still arrives, once"
+if kill -0 "$daemon" 2>/dev/null; then
+	ok "the daemon runs on after the reload"
+else
+	not_ok "the daemon runs on after the reload" "$(tail -5 "$E2E_TMP/metodistd.log")"
+fi
+stop_daemon
+unlike "$(cat "$E2E_TMP/metodistd.log")" "ERROR: AddressSanitizer|runtime error" \
+	"no memory or undefined-behaviour error in the daemon's log"
 
 e2e_done

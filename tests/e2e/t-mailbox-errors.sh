@@ -70,20 +70,26 @@ like "$(delays)" '^1 2 4( 4)*$' "untrusted certificate: the delay doubles up to 
 stop_daemon
 
 # --- the server goes away and comes back ------------------------------------
+# Dovecot's login processes may hold the socket a moment after the master
+# is gone, so the first try may hang until the timeout (3 s here) instead
+# of being refused: that is a failure of its own kind.
 : >"$E2E_TMP/metodistd.log"
 hosted_mailbox_reset
-hosted_mailbox_conf imap "$E2E_IMAPS_PORT"
+hosted_mailbox_conf imap "$E2E_IMAPS_PORT" "timeout=3"
 hosted_start
 wait_log "folder INBOX selected, IDLE" 100 || not_ok "the poller connects"
 e2e_dovecot_stop
+refused="cannot connect to 127.0.0.1:$E2E_IMAPS_PORT: Connection refused"
+if wait_log "$refused; retrying in" 150; then
+	ok "server gone: the poller says so"
+else
+	not_ok "server gone: the poller says so" "$(tail -5 "$E2E_TMP/metodistd.log")"
+fi
 from=$(($(wc -l <"$E2E_TMP/metodistd.log") + 1))
 sleep 8
-is "$(warnings)" 1 "server gone: one log line"
-like "$(grep 'retrying in' "$E2E_TMP/metodistd.log")" \
-	"cannot connect to 127.0.0.1:$E2E_IMAPS_PORT: Connection refused" \
-	"server gone: the line says what failed"
-attempts=$(tail -n +"$from" "$E2E_TMP/metodistd.log" |
-	grep -c "cannot connect to 127.0.0.1:$E2E_IMAPS_PORT")
+is "$(grep -c "$refused; retrying in" "$E2E_TMP/metodistd.log")" 1 \
+	"server gone: one log line for it, however often it is retried"
+attempts=$(tail -n +"$from" "$E2E_TMP/metodistd.log" | grep -c "$refused")
 attempts_ok "server gone" "$attempts" 2
 e2e_dovecot_start || e2e_bail "dovecot did not start again"
 message "$E2E_TMP/m1" anna@school1.example.org "box+$list@hosted.example" \
@@ -99,5 +105,30 @@ for i in $(seq 1 50); do
 	sleep 0.1
 done
 is "$(e2e_outbox_count_for boris@school2.example.org)" 1 "server back: the post that waited reaches the members"
+
+# --- STARTTLS on the plain port: the same certificate check -----------------
+stop_daemon
+e2e_outbox_clear
+: >"$E2E_TMP/metodistd.log"
+hosted_mailbox_reset
+hosted_mailbox_conf imap "$E2E_IMAP_PORT" "tls=starttls" "cafile=$E2E_DC/other.pem"
+hosted_start
+sleep 3
+like "$(grep 'retrying in' "$E2E_TMP/metodistd.log")" \
+	"TLS to 127.0.0.1:$E2E_IMAP_PORT refused: server certificate not trusted" \
+	"STARTTLS with an untrusted certificate is refused before login"
+stop_daemon
+hosted_mailbox_reset
+hosted_mailbox_conf imap "$E2E_IMAP_PORT" "tls=starttls"
+hosted_start
+wait_log "folder INBOX selected, IDLE" 100
+message "$E2E_TMP/m2" anna@school1.example.org "box+$list@hosted.example" \
+	"Через STARTTLS"
+e2e_imap append INBOX "$E2E_TMP/m2" >/dev/null
+for i in $(seq 1 50); do
+	[ "$(e2e_outbox_count_for boris@school2.example.org)" -ge 1 ] && break
+	sleep 0.1
+done
+is "$(e2e_outbox_count_for boris@school2.example.org)" 1 "STARTTLS with a trusted certificate reads the mailbox"
 
 e2e_done

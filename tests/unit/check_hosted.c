@@ -15,10 +15,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
+
 #include "core/config.h"
+#include "core/fetch.h"
 #include "core/listaddr.h"
 #include "core/mbconfig.h"
 #include "core/pace.h"
+#include "core/site.h"
+#include "store/db.h"
+#include "store/fetched.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/strutil.h"
@@ -334,6 +340,131 @@ START_TEST(test_pace_hour)
 }
 END_TEST
 
+/* Entries of the spool's new/ whose name starts with prefix. */
+static int
+spool_entries(const struct config *cfg, const char *prefix)
+{
+	char		*dir = xasprintf("%s/new", cfg->spool_dir);
+	DIR		*d = opendir(dir);
+	struct dirent	*de;
+	int		 n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
+			ck_assert_msg(strspn(de->d_name, "abcdefghijklmnopqrstuvwxyz"
+			    "0123456789.-") == strlen(de->d_name),
+			    "unsafe spool id %s", de->d_name);
+			n++;
+		}
+	closedir(d);
+	free(dir);
+	return n;
+}
+
+static enum fetch_result
+take(struct fetch_ctx *f, int64_t uv, const char *uid, const char *to,
+    const char *mid)
+{
+	char			*msg;
+	enum fetch_result	 r;
+
+	msg = xasprintf("Return-Path: <a@school.example.org>\r\n"
+	    "Delivered-To: %s\r\nFrom: a@school.example.org\r\n"
+	    "Message-ID: %s\r\nSubject: x\r\n\r\nbody\r\n", to, mid);
+	r = fetch_take(f, uv, uid, msg, strlen(msg));
+	free(msg);
+	return r;
+}
+
+/*
+ * The order of fetch.h in the store and the spool: a message spooled once
+ * under ids made of mailbox, UIDVALIDITY and UID; taken again after a
+ * crash it lands on the same entry; under a new UIDVALIDITY the
+ * Message-ID with the list addresses recognises it; the same Message-ID
+ * to another list is another message; mail for nobody is set aside.
+ */
+START_TEST(test_fetch_order)
+{
+	struct config	*cfg;
+	struct site	 site;
+	struct fetch_ctx f;
+	int		 transient;
+
+	cfg = hosted_config("[mailbox]\nhost = h\nuser = u\npassword = p\n",
+	    NULL);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(site_open(cfg, &site, &transient), 0);
+	f.cfg = cfg;
+	f.mb = cfg->mailboxes[0];
+	f.db = site.db;
+	ck_assert_int_eq(fetch_state(&f, 5, "1"), FETCHED_NONE);
+	ck_assert_int_eq(take(&f, 5, "1", "math@lists.example.org",
+	    "<m1@x>"), FETCH_SPOOLED);
+	ck_assert_int_eq(fetch_state(&f, 5, "1"), FETCHED_SPOOLED);
+	ck_assert_int_eq(spool_entries(cfg, "mb.default.5.0000000001.0"), 1);
+	/* taken again after a crash between the spool write and the
+	 * record: the same entry */
+	ck_assert_int_eq(db_exec(site.db, "DELETE FROM fetched", ""), 0);
+	ck_assert_int_eq(take(&f, 5, "1", "math@lists.example.org",
+	    "<m1@x>"), FETCH_SPOOLED);
+	ck_assert_int_eq(spool_entries(cfg, "mb.default."), 1);
+	ck_assert_int_eq(fetch_finished(&f, 5, "1"), 0);
+	ck_assert_int_eq(fetch_state(&f, 5, "1"), FETCHED_DONE);
+	/* a new UIDVALIDITY: recognised by Message-ID and list address */
+	ck_assert_int_eq(take(&f, 6, "1", "math@lists.example.org",
+	    "<m1@x>"), FETCH_SET_ASIDE);
+	ck_assert_int_eq(spool_entries(cfg, "mb.default."), 1);
+	/* the same Message-ID's copy for another list is its own */
+	ck_assert_int_eq(take(&f, 6, "2", "physics@lists.example.org",
+	    "<m1@x>"), FETCH_SPOOLED);
+	ck_assert_int_eq(spool_entries(cfg, "mb.default.6.0000000002.0"), 1);
+	/* for nobody here: recorded, not spooled */
+	ck_assert_int_eq(take(&f, 6, "3", "x@elsewhere.example", "<m3@x>"),
+	    FETCH_SET_ASIDE);
+	ck_assert_int_eq(fetch_state(&f, 6, "3"), FETCHED_SPOOLED);
+	ck_assert_int_eq(spool_entries(cfg, "mb.default."), 2);
+	/* the records of UIDVALIDITY 5 that were not done are forgotten */
+	ck_assert_int_eq(take(&f, 5, "9", "math@lists.example.org",
+	    "<m9@x>"), FETCH_SPOOLED);
+	ck_assert_int_eq(fetched_forget_uidvalidity(site.db, "default", 6), 1);
+	ck_assert_int_eq(fetch_state(&f, 5, "9"), FETCHED_DONE);
+	/* a POP3 UIDL with any bytes becomes a safe spool id */
+	ck_assert_int_eq(take(&f, 0, "../a b/\x01", "math@lists.example.org",
+	    "<p1@x>"), FETCH_SPOOLED);
+	ck_assert_int_eq(spool_entries(cfg, "mb.default.p."), 1);
+	ck_assert_int_eq(fetch_state(&f, 0, "../a b/\x01"), FETCHED_SPOOLED);
+	site_close(&site);
+	config_free(cfg);
+}
+END_TEST
+
+static const struct {
+	const char	*utf8;
+	const char	*imap;
+} mutf7_cases[] = {
+	{ "INBOX", "INBOX" },
+	{ "metodist-processed", "metodist-processed" },
+	{ "Обработанные", "&BB4EMQRABDAEMQQ+BEIEMAQ9BD0ESwQ1-" },
+	{ "Входящие/Готово", "&BBIERQQ+BDQETwRJBDgENQ-/&BBMEPgRCBD4EMgQ+-" },
+	{ "A&B", "A&-B" },
+	{ "Папка 1", "&BB8EMAQ,BDoEMA- 1" },
+	{ "\xf0\x9f\x93\x9a", "&2D3c2g-" },	/* U+1F4DA, a surrogate pair */
+	{ "bad \xff", NULL },
+};
+
+START_TEST(test_mutf7)
+{
+	char	*got = mbconfig_mutf7(mutf7_cases[_i].utf8);
+
+	if (mutf7_cases[_i].imap == NULL)
+		ck_assert_ptr_eq(got, NULL);
+	else
+		ck_assert_str_eq(got, mutf7_cases[_i].imap);
+	free(got);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -349,6 +480,9 @@ main(void)
 	tcase_add_test(tc, test_mbconfig_defaults);
 	tcase_add_loop_test(tc, test_mbconfig_errors, 0,
 	    (int)NELEM(mbconfig_bad));
+	tcase_add_loop_test(tc, test_mutf7, 0, (int)NELEM(mutf7_cases));
+	tc = testlib_tcase_tmp(s, "fetch");
+	tcase_add_test(tc, test_fetch_order);
 	tc = testlib_tcase(s, "pace");
 	tcase_add_loop_test(tc, test_pace, 0, (int)NELEM(pace_cases));
 	tcase_add_test(tc, test_pace_hour);
