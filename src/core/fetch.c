@@ -17,6 +17,7 @@
 #include "mail/header.h"
 #include "store/fetched.h"
 #include "util/buf.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -91,9 +92,7 @@ fetch_spool_id(const struct fetch_ctx *f, int64_t uidvalidity,
 static void
 fetch_fault(const char *point, const char *uid)
 {
-	const char	*want = getenv("METODIST_FAULT");
-
-	if (want == NULL || strcmp(want, point) != 0)
+	if (!fault_point(point))
 		return;
 	log_warnx("fault injection: killed %s of message %s", point, uid);
 	raise(SIGKILL);

@@ -25,7 +25,8 @@
  *
  * The fault-injection point METODIST_FAULT=after-spool (or after-record)
  * kills the process right after step 2's spool write (or its record), to
- * let the tests prove the above with a real kill.
+ * let the tests prove the above with a real kill; like every fault point
+ * (util/fault.h) it exists only in builds with --enable-fault-injection.
  */
 #ifndef METODIST_FETCH_H
 #define METODIST_FETCH_H

@@ -56,6 +56,14 @@ fault_fail(enum fault_kind k)
 	return 1;
 }
 
+int
+fault_point(const char *name)
+{
+	const char	*want = getenv("METODIST_FAULT");
+
+	return want != NULL && strcmp(want, name) == 0;
+}
+
 static void
 fault_report(void)
 {

@@ -10,7 +10,9 @@
  * writes, fsyncs and renames of util/atomicfile and io/spool, every
  * allocation through util/xmalloc, and, inside SQLite, the Nth file write
  * or sync of the database (dbio), the Nth statement run (dbstep, which is
- * interrupted) and the Nth allocation (dballoc).  METODIST_FAULT_COUNT=FILE
+ * interrupted) and the Nth allocation (dballoc).  fault_point(NAME) is
+ * 1 when METODIST_FAULT is exactly NAME: a named place where a test wants
+ * the process to die (the mailbox poller's "after-spool", say).  METODIST_FAULT_COUNT=FILE
  * appends "KIND COUNT" lines for every kind to FILE when the process
  * exits, so a test can walk N over a whole path.
  *
@@ -37,10 +39,12 @@ enum fault_kind {
 void	fault_init(void);
 void	fault_db(sqlite3 *);
 int	fault_fail(enum fault_kind);
+int	fault_point(const char *name);
 #else
 #define fault_init()		((void)0)
 #define fault_db(db)		((void)(db))
 #define fault_fail(kind)	0
+#define fault_point(name)	0
 #endif
 
 #endif

@@ -5,7 +5,8 @@
 # METODIST=BUILD_DIR/metodist, prints each script's TAP output, and ends with
 # "e2e: N passed, N failed".  A script that dies (no plan line, or a non-zero
 # exit without any "not ok") counts as one failure.  E2E_ONLY=t-post.sh runs
-# one script; E2E_TIMEOUT bounds each script (seconds, default 300).
+# one script; E2E_TIMEOUT bounds each script (seconds, default 300, or
+# what the script's "# e2e-timeout: N" line asks).
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,7 +42,9 @@ for t in "$here"/t-*.sh; do
 		continue
 	fi
 	printf '# %s\n' "$name"
-	out=$(timeout -k 10 "${E2E_TIMEOUT:-300}" bash "$t" 2>&1 </dev/null)
+	# A script may ask for more time with a "# e2e-timeout: SECONDS" line.
+	limit=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\)$/\1/p' "$t" | head -n 1)
+	out=$(timeout -k 10 "${E2E_TIMEOUT:-${limit:-300}}" bash "$t" 2>&1 </dev/null)
 	rc=$?
 	printf '%s\n' "$out"
 	p=$(printf '%s\n' "$out" | grep -cE '^ok [0-9]+')
