@@ -18,6 +18,8 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$top/conf" "$top/templates" "$work/"
 sed -i -e 's/^mode = .*/mode = never/' \
 	-e 's/^replies_per_day = .*/replies_per_day = 100000/' \
+	-e 's/^posts_per_hour = .*/posts_per_hour = 100000/' \
+	-e 's/^list_posts_per_hour = .*/list_posts_per_hour = 1000000/' \
 	"$work/conf/metodist.conf"
 cfg=$work/conf/metodist.conf
 "$metodist" -c "$cfg" init >/dev/null || { echo "corpus: init failed"; exit 1; }
