@@ -573,7 +573,8 @@ archive_month_threads(struct archive *a, int64_t start, int64_t end,
 		buf_addf(b, "<li><a href=\"../t/%lld.html\">",
 		    (long long)sqlite3_column_int64(st, 0));
 		archive_subject(a, subject, b);
-		buf_addf(b, "</a> <span class=\"meta\">%lld · ", (long long)n);
+		buf_addf(b, "</a> <span class=\"meta\">%lld %s · ", (long long)n,
+		    ARCHIVE_TEXT(a, "сообщ.", "posts"));
 		archive_when(a, sqlite3_column_int64(st, 2), b);
 		buf_adds(b, "</span></li>\n");
 		free(subject);
