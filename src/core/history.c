@@ -422,8 +422,9 @@ history_reindex(struct site *s, const struct list_config *l,
 		free(path);
 		if (rc == SQLITE_ERROR)
 			break;
+		++*count;
 		if (pr != NULL)
-			progress_step(pr, ++*count);
+			progress_step(pr, *count);
 	}
 	sqlite3_finalize(st);
 	if (pr != NULL)

@@ -78,15 +78,14 @@ mbox_next(const char *data, size_t len, size_t *off, struct buf *out)
 		at += n;
 	}
 	/* the empty line that separates messages is not the message's */
-	if (at < len || (out->len > 0 && data[len - 1] == '\n')) {
-		if (out->len >= 2 && out->data[out->len - 1] == '\n' &&
-		    out->data[out->len - 2] == '\n')
-			out->len--;
-		else if (out->len >= 3 && memcmp(out->data + out->len - 3,
-		    "\n\r\n", 3) == 0)
-			out->len -= 2;
+	if (out->len >= 2 && out->data[out->len - 1] == '\n' &&
+	    out->data[out->len - 2] == '\n')
+		out->len--;
+	else if (out->len >= 3 && memcmp(out->data + out->len - 3, "\n\r\n",
+	    3) == 0)
+		out->len -= 2;
+	if (out->data != NULL)
 		out->data[out->len] = '\0';
-	}
 	*off = at;
 	return 1;
 }

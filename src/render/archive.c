@@ -546,35 +546,73 @@ archive_thread_list(struct archive *a, const struct archive_posts *ps,
 	free(v);
 }
 
+/* A month's threads: one line each (its subject, how many posts it had
+ * that month, the last one's date), in the order they began. */
+static int
+archive_month_threads(struct archive *a, int64_t start, int64_t end,
+    struct buf *b, int64_t *total)
+{
+	sqlite3_stmt	*st;
+	char		*subject;
+	int64_t		 n;
+	int		 rc;
+
+	st = db_stmt(a->db, "SELECT t.thread, t.n, t.last, r.subject FROM "
+	    "(SELECT thread, count(*) AS n, min(date) AS first, max(date) AS "
+	    "last FROM posts WHERE list_id = ?1 AND date >= ?2 AND date < ?3 "
+	    "GROUP BY thread) t JOIN posts r ON r.list_id = ?1 AND "
+	    "r.number = t.thread ORDER BY t.first, t.thread", "iii", a->lid,
+	    start, end);
+	if (st == NULL)
+		return -1;
+	buf_adds(b, "<ul class=\"list\">\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 1);
+		*total += n;
+		subject = db_text(st, 3);
+		buf_addf(b, "<li><a href=\"../t/%lld.html\">",
+		    (long long)sqlite3_column_int64(st, 0));
+		archive_subject(a, subject, b);
+		buf_addf(b, "</a> <span class=\"meta\">%lld %s · ", (long long)n,
+		    ARCHIVE_TEXT(a, "сообщ.", "posts"));
+		archive_when(a, sqlite3_column_int64(st, 2), b);
+		buf_adds(b, "</span></li>\n");
+		free(subject);
+	}
+	sqlite3_finalize(st);
+	buf_adds(b, "</ul>\n");
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 archive_month_page(struct archive *a, const char *month)
 {
-	struct archive_posts	 ps;
-	struct buf		 content, nav, heading;
-	int64_t			 start, end;
-	char			*rel;
-	int			 rc;
+	struct buf	 content, list, nav, heading;
+	int64_t		 start, end, total = 0;
+	char		*rel;
+	int		 rc = -1;
 
-	if (archive_month_range(month, &start, &end) == -1 ||
-	    archive_posts_where(a, &ps, "AND date >= ?2 AND date < ?3 "
-	    "ORDER BY date, number", start, end) == -1)
+	if (archive_month_range(month, &start, &end) == -1)
 		return -1;
 	buf_init(&content);
+	buf_init(&list);
 	buf_init(&nav);
 	buf_init(&heading);
 	archive_nav(a, &nav, "../", NULL);
 	archive_month_name(a, month, &heading);
-	buf_addf(&content, "<p class=\"meta\">%s: %zu</p>\n",
-	    ARCHIVE_TEXT(a, "Сообщений за месяц", "Posts this month"), ps.n);
-	archive_thread_list(a, &ps, "../", &content);
-	rel = xasprintf("m/%s.html", month);
-	rc = archive_page(a, rel, "../", buf_cstr(&heading), buf_cstr(&nav),
-	    buf_cstr(&content));
-	free(rel);
+	if (archive_month_threads(a, start, end, &list, &total) == 0) {
+		buf_addf(&content, "<p class=\"meta\">%s: %lld</p>\n%s",
+		    ARCHIVE_TEXT(a, "Сообщений за месяц", "Posts this month"),
+		    (long long)total, buf_cstr(&list));
+		rel = xasprintf("m/%s.html", month);
+		rc = archive_page(a, rel, "../", buf_cstr(&heading),
+		    buf_cstr(&nav), buf_cstr(&content));
+		free(rel);
+	}
 	buf_free(&content);
+	buf_free(&list);
 	buf_free(&nav);
 	buf_free(&heading);
-	archive_posts_free(&ps);
 	return rc;
 }
 
@@ -692,10 +730,11 @@ archive_index_page(struct archive *a)
 	struct buf		 content, nav;
 	int			 rc;
 
-	/* the threads of the latest posts, newest activity first */
+	/* the threads of the latest posts, newest activity first ("+ 0"
+	 * keeps the planner from walking every post in date order) */
 	if (archive_posts_where(a, &ps, "AND number IN (SELECT DISTINCT "
 	    "thread FROM (SELECT thread FROM posts WHERE list_id = ?1 ORDER BY "
-	    "date DESC LIMIT 1000) LIMIT ?2) ORDER BY date DESC",
+	    "date DESC LIMIT 1000) LIMIT ?2) ORDER BY date + 0 DESC",
 	    ARCHIVE_INDEX_THREADS, 0) == -1)
 		return -1;
 	buf_init(&content);

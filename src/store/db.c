@@ -14,6 +14,10 @@
 #include "util/xmalloc.h"
 
 #define DB_BUSY_TIMEOUT_MS	10000
+/* The archive reads many scattered rows (months, threads, the full-text
+ * index): a 32 MiB page cache and reads through a 256 MiB map. */
+#define DB_CACHE_KIB		"-32768"
+#define DB_MMAP_BYTES		"268435456"
 
 int
 db_open(const char *path, sqlite3 **out)
@@ -31,6 +35,8 @@ db_open(const char *path, sqlite3 **out)
 	if (db_exec(db, "PRAGMA journal_mode=WAL", "") == -1 ||
 	    db_exec(db, "PRAGMA synchronous=FULL", "") == -1 ||
 	    db_exec(db, "PRAGMA foreign_keys=ON", "") == -1 ||
+	    db_exec(db, "PRAGMA cache_size=" DB_CACHE_KIB, "") == -1 ||
+	    db_exec(db, "PRAGMA mmap_size=" DB_MMAP_BYTES, "") == -1 ||
 	    stemtok_register(db) == -1 ||
 	    db_migrate(db, db_schema_latest()) == -1) {
 		sqlite3_close(db);

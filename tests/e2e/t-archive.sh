@@ -186,14 +186,17 @@ like "$(cat "$html/$list/atom.xml")" '<feed xmlns="http://www.w3.org/2005/Atom"'
 	"the feed is Atom"
 
 # the search CGI: a form's query, %-encoded, answered as a page
-out=$(runuser -u "$E2E_USER" -- env \
-	QUERY_STRING="l=$list&q=%D1%83%D1%80%D0%BE%D0%BA%D0%B0%D0%BC%D0%B8+%3Cb%3E" \
-	"$METODIST" -c "$E2E_CONF" search --cgi </dev/null)
+cgi() {	# cgi QUERY_STRING: the CGI's answer
+	runuser -u "$E2E_USER" -- env QUERY_STRING="$1" \
+		"$METODIST" -c "$E2E_CONF" search --cgi </dev/null
+}
+out=$(cgi "l=$list&q=%D1%83%D1%80%D0%BE%D0%BA%D0%B0%D0%BC%D0%B8")
 like "$out" '^Content-Type: text/html; charset=utf-8' "search CGI: an HTML answer"
-like "$out" "href=\"$list/p/1.html\"" "search CGI: links a found post"
-unlike "$out" '<b>' "search CGI: the query shows as text"
-out=$(runuser -u "$E2E_USER" -- env QUERY_STRING="l=nosuchlist&q=x" \
-	"$METODIST" -c "$E2E_CONF" search --cgi </dev/null)
+like "$out" "href=\"$list/p/1.html\"" "search CGI: уроками finds post 1"
+out=$(cgi "l=$list&q=%3Cb%3E+%D0%B6%D0%B8%D1%80%D0%BD%D1%8B%D0%B9")
+like "$out" '&lt;b&gt; жирный' "search CGI: the query shows as text"
+unlike "$out" '<b>' "search CGI: no markup from the query or the post"
+out=$(cgi "l=nosuchlist&q=x")
 like "$out" '^Status: 400' "search CGI: an unknown list is a bad request"
 
 # the whole archive again from the shell

@@ -470,6 +470,16 @@ START_TEST(test_import_thousands)
 	ck_assert_int_eq(history_export(&site, l, NULL, f, &exported), 0);
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_uint_eq(exported, n);
+	/* reindex from the archived messages gives the same threads */
+	ck_assert_int_eq(db_exec(site.db, "UPDATE posts SET thread = 0, "
+	    "subject_key = NULL WHERE list_id = ?1", "i", lid), 0);
+	ck_assert_int_eq(db_exec(site.db, "DELETE FROM posts_fts", ""), 0);
+	ck_assert_int_eq(history_reindex(&site, l, NULL, &exported), 0);
+	ck_assert_uint_eq(exported, n);
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(DISTINCT thread) "
+	    "FROM posts WHERE list_id = ?1", "i", lid), (int64_t)n / 4);
+	ck_assert_int_eq(search_posts(site.db, lid, "уроками", 100, NULL,
+	    NULL), 100);
 	/* the pages */
 	ck_assert_int_eq(archive_open(&a, cfg, l, site.db), 0);
 	ck_assert_int_eq(archive_render_all(&a, NULL), 0);
