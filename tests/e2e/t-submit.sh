@@ -37,6 +37,12 @@ author=anna.ivanova@school5.example.com
 m2=pavel.smirnov@school6.example.com
 e2e_member_add "$list" "$author" "Анна Иванова"
 e2e_member_add "$list" "$m2" "Павел Смирнов"
+# the registry knows the author's school and municipality
+printf 'Full name,E-mail,School,Municipality,Subject\nИванова Анна Петровна,%s,МАОУ СОШ № 5,Каменск-Уральский,Математика\n' \
+	"$author" >"$E2E_TMP/registry.csv"
+chmod 644 "$E2E_TMP/registry.csv"
+e2e_metodist import "$E2E_TMP/registry.csv" >/dev/null 2>&1 ||
+	e2e_bail "cannot import the registry"
 e2e_postfix_start || e2e_bail "private Postfix did not start"
 
 f=$E2E_TMP/files
@@ -99,6 +105,8 @@ like "$(e2e_header "$l1" Reply-To)" "^$list\\+review-[0-9a-f]{32}@$E2E_DOMAIN\$"
 tok1=$(e2e_header "$l1" Reply-To | sed -n "s/.*+review-\([0-9a-f]*\)@.*/\1/p")
 like "$(body_of "$l1")" 'обыкновенные дроби' "reviewer's letter: the description"
 like "$(body_of "$l1")" "$author" "reviewer's letter: the author"
+like "$(body_of "$l1")" 'МАОУ СОШ № 5, Каменск-Уральский' \
+	"reviewer's letter: school and municipality from the registry"
 like "$(body_of "$l1")" 'на доработку' "reviewer's letter: the decision words"
 is "$(python3 "$py" files "$l1")" "$expect1" \
 	"reviewer's inbox: both files byte-identical, names decoded"
