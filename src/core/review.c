@@ -793,6 +793,20 @@ review_publish(struct site *s, const struct list_config *l, int64_t sid)
 
 /* ---- a decision by reply ------------------------------------------------ */
 
+/* Approvals a submission needs: the list's review_decisions, but no more
+ * than there are reviewers other than its author. */
+static int64_t
+review_needed(const struct config *cfg, const struct list_config *l,
+    const char *author)
+{
+	int64_t	eligible = (int64_t)l->nreviewers;
+
+	if (config_is_reviewer(cfg, l, author))
+		eligible--;
+	return eligible < l->review_decisions ? (eligible > 0 ? eligible : 1) :
+	    l->review_decisions;
+}
+
 /* The new state of the submission after decision d. */
 static const char *
 review_new_state(struct site *s, const struct list_config *l,
@@ -803,7 +817,7 @@ review_new_state(struct site *s, const struct list_config *l,
 	if (d == REVIEW_REJECT)
 		return "rejected";
 	if (review_approvals(s->db, sub->id, sub->version) >=
-	    l->review_decisions)
+	    review_needed(s->cfg, l, sub->author))
 		return "approved";
 	return "review";
 }
@@ -1118,13 +1132,39 @@ review_due_one(struct site *s, int64_t id, time_t now)
 	return rc;
 }
 
+/* Approved submissions whose announcement a crash cut short. */
+static int
+review_publish_pending(struct site *s)
+{
+	const struct list_config	*l;
+	struct submission		 sub;
+	int64_t				*ids;
+	size_t				 n, i;
+	int				 rc = 0, done = 0;
+
+	if (submission_unpublished(s->db, &ids, &n) == -1)
+		return -1;
+	for (i = 0; i < n && rc != -1; i++) {
+		if ((rc = submission_get(s->db, ids[i], &sub)) != 0)
+			continue;
+		if ((l = config_list(s->cfg, sub.list)) != NULL &&
+		    (rc = review_publish(s, l, sub.id)) == 0)
+			done++;
+		submission_free(&sub);
+	}
+	free(ids);
+	return rc == -1 ? -1 : done;
+}
+
 int
 review_run(struct site *s, time_t now)
 {
 	int64_t	*ids;
 	size_t	 n, i;
-	int	 rc, done = 0;
+	int	 rc, done;
 
+	if ((done = review_publish_pending(s)) == -1)
+		return -1;
 	if (review_open_before(s->db, now - REVIEW_DAY, 0, &ids, &n) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {

@@ -502,6 +502,29 @@ START_TEST(test_remind_and_reassign)
 }
 END_TEST
 
+/* An approval whose announcement a crash cut short is published by the
+ * periodic work, once. */
+START_TEST(test_publish_pending)
+{
+	char	code[SUBMISSION_CODE_MAX];
+	int64_t	id;
+
+	id = make_submission(AUTHOR, time(NULL), code);
+	ck_assert_int_eq(submission_set_state(site.db, id, "approved",
+	    time(NULL)), 0);
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM posts", ""),
+	    0);
+	ck_assert_int_eq(review_run(&site, time(NULL)), 1);
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM posts", ""),
+	    1);
+	ck_assert_int_gt(db_int(site.db, 0, "SELECT post_id FROM submissions "
+	    "WHERE id = ?1", "i", id), 0);
+	ck_assert_int_eq(review_run(&site, time(NULL)), 0);
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM posts", ""),
+	    1);
+}
+END_TEST
+
 /* ---- configuration ------------------------------------------------------ */
 
 static const struct conf_case {
@@ -591,5 +614,6 @@ main(void)
 	tcase_add_test(tc, test_round_robin);
 	tcase_add_test(tc, test_assign_in_turn);
 	tcase_add_test(tc, test_remind_and_reassign);
+	tcase_add_test(tc, test_publish_pending);
 	return testlib_run(s);
 }
