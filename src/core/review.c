@@ -34,7 +34,6 @@
 #include "store/queue.h"
 #include "store/submission.h"
 #include "store/teacher.h"
-#include "util/atomicfile.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/rnd.h"
@@ -47,7 +46,6 @@
 #define REVIEW_HEADER_MAX	400	/* longer lines are no reply header */
 #define REVIEW_MATCH_LIMIT	100000
 #define REVIEW_TOKEN_BYTES	16
-#define REVIEW_MESSAGE_MAX	((size_t)256 * 1024 * 1024)
 
 /* ---- the decision in a reply ------------------------------------------ */
 
@@ -410,75 +408,133 @@ review_files_note(const struct list_config *l, const struct submission *sub,
 	    "каждый файл придёт отдельным письмом.", sub->code, request);
 }
 
+/* A submission's current files and how they travel in a letter. */
+struct review_files {
+	struct submission_file	*v;
+	size_t			 n;
+	int			 attach;	/* else listed */
+	char			*lines;		/* one line per file */
+	char			*note;		/* attached, or how to get them */
+};
+
+static int
+review_files_load(struct site *s, const struct list_config *l,
+    const struct submission *sub, struct review_files *rf)
+{
+	char	*request;
+
+	memset(rf, 0, sizeof *rf);
+	if (submission_files(s->db, sub->id, sub->version, &rf->v, &rf->n) ==
+	    -1)
+		return -1;
+	rf->attach = (uint64_t)review_files_total(rf->v, rf->n) <=
+	    l->submit_attach_max;
+	request = site_list_address(s->cfg, l, "-request");
+	rf->lines = review_file_lines(rf->v, rf->n, l->language);
+	rf->note = review_files_note(l, sub, rf->attach, request);
+	free(request);
+	return 0;
+}
+
+static void
+review_files_free(struct review_files *rf)
+{
+	submission_files_free(rf->v, rf->n);
+	free(rf->lines);
+	free(rf->note);
+	memset(rf, 0, sizeof *rf);
+}
+
+/* The letter with the files as rf says, From the list's request address
+ * unless m->from is set; the message's bytes, or NULL. */
+static char *
+review_build(struct site *s, const struct list_config *l, struct submail *m,
+    const struct review_files *rf, const char *message_id, size_t *len)
+{
+	char	*request = NULL, *from = NULL, *data;
+
+	if (m->from == NULL) {
+		request = site_list_address(s->cfg, l, "-request");
+		m->from = from = header_encode_address(l->title, request);
+	}
+	m->message_id = message_id;
+	m->files = rf->v;
+	m->nfiles = rf->n;
+	m->attach = rf->attach;
+	data = submail_build(s->cfg, m, len);
+	if (from != NULL)
+		m->from = NULL;
+	free(from);
+	free(request);
+	return data;
+}
+
+/* review_build, written to the queue directory; its path, or NULL. */
+static char *
+review_write(struct site *s, const struct list_config *l, struct submail *m,
+    const struct review_files *rf)
+{
+	char	 name[64], mid[96], *data, *path = NULL;
+	size_t	 len;
+
+	rnd_hex(name, 12);
+	snprintf(mid, sizeof mid, "review.%s@%s", name, s->cfg->domain);
+	if ((data = review_build(s, l, m, rf, mid, &len)) != NULL) {
+		strncat(name, ".eml", sizeof name - strlen(name) - 1);
+		path = site_store_file(s, s->queue_dir, name, data, len);
+		free(data);
+	}
+	return path;
+}
+
 /* Compose the letter for one assignment; its path, or NULL. */
 static char *
 review_letter(struct site *s, const struct list_config *l,
     const struct submission *sub, const char *reviewer, const char *token,
     int reminder)
 {
-	struct submission_file	*files;
-	struct template_var	 v[12];
+	struct review_files	 rf;
+	struct template_var	 v[10];
 	struct template_text	 t;
 	struct submail		 m;
-	char			 ver[16], due[64], name[64], mid[96];
-	char			*info, *lines, *note, *raddr, *suffix, *from,
-				*request, *data, *path = NULL;
-	size_t			 nfiles, len;
-	int			 attach, en = strcmp(l->language, "en") == 0;
+	char			 ver[16], due[64], *info, *raddr, *suffix;
+	char			*path = NULL;
+	int			 en = strcmp(l->language, "en") == 0;
 
-	if (submission_files(s->db, sub->id, sub->version, &files, &nfiles) ==
-	    -1)
+	if (review_files_load(s, l, sub, &rf) == -1)
 		return NULL;
-	attach = (uint64_t)review_files_total(files, nfiles) <=
-	    l->submit_attach_max;
 	snprintf(ver, sizeof ver, "%lld", (long long)sub->version);
 	time_human_date(time(NULL) + (time_t)l->review_remind_days *
 	    REVIEW_DAY, l->language, due, sizeof due);
 	suffix = xasprintf("+review-%s", token);
 	raddr = site_list_address(s->cfg, l, suffix);
-	request = site_list_address(s->cfg, l, "-request");
 	info = review_author_info(s, sub);
-	lines = review_file_lines(files, nfiles, l->language);
-	note = review_files_note(l, sub, attach, request);
 	v[0] = (struct template_var){ "code", sub->code };
 	v[1] = (struct template_var){ "version", ver };
 	v[2] = (struct template_var){ "title", sub->title };
 	v[3] = (struct template_var){ "description", *sub->description ?
 	    sub->description : (en ? "(none)" : "(нет)") };
 	v[4] = (struct template_var){ "author", info };
-	v[5] = (struct template_var){ "files", lines };
-	v[6] = (struct template_var){ "files_note", note };
+	v[5] = (struct template_var){ "files", rf.lines };
+	v[6] = (struct template_var){ "files_note", rf.note };
 	v[7] = (struct template_var){ "review_address", raddr };
 	v[8] = (struct template_var){ "due", due };
 	v[9] = (struct template_var){ "reminder", reminder ? (en ?
 	    "Reminder: " : "Напоминание: ") : "" };
 	if (submail_render(s, l, "review-request", v, 10, &t) == 0) {
-		from = header_encode_address(l->title, request);
-		rnd_hex(name, 12);
-		snprintf(mid, sizeof mid, "review.%s@%s", name, s->cfg->domain);
 		memset(&m, 0, sizeof m);
-		m.from = from;
 		m.to = reviewer;
 		m.reply_to = raddr;
 		m.subject = t.subject;
-		m.message_id = mid;
 		m.auto_submitted = "auto-generated";
 		m.text = t.body;
-		m.files = files;
-		m.nfiles = nfiles;
-		m.attach = attach;
-		if ((data = submail_build(s->cfg, &m, &len)) != NULL) {
-			strncat(name, ".eml", sizeof name - strlen(name) - 1);
-			path = site_store_file(s, s->queue_dir, name, data,
-			    len);
-			free(data);
-		}
-		free(from);
+		path = review_write(s, l, &m, &rf);
 		template_text_free(&t);
 	}
-	free(info); free(lines); free(note); free(raddr); free(suffix);
-	free(request);
-	submission_files_free(files, nfiles);
+	free(info);
+	free(raddr);
+	free(suffix);
+	review_files_free(&rf);
 	return path;
 }
 
@@ -654,58 +710,45 @@ review_tell_author(struct site *s, const struct list_config *l,
 
 /* ---- publication ------------------------------------------------------- */
 
+/* The announcement of an approved submission, From its author, with a
+ * Message-ID of its own so that it is posted once; its bytes, or NULL. */
 static char *
 review_announcement(struct site *s, const struct list_config *l,
     const struct submission *sub, size_t *len)
 {
-	struct submission_file	*files;
+	struct review_files	 rf;
 	struct template_var	 v[5];
 	struct template_text	 t;
 	struct submail		 m;
-	char			 mid[128];
-	char			*info, *lines, *note, *request, *post, *from;
-	char			*text, *data = NULL;
-	size_t			 nfiles;
-	int			 attach;
+	char			 mid[128], *info, *post, *text, *data = NULL;
 
-	if (submission_files(s->db, sub->id, sub->version, &files, &nfiles) ==
-	    -1)
+	if (review_files_load(s, l, sub, &rf) == -1)
 		return NULL;
-	attach = (uint64_t)review_files_total(files, nfiles) <=
-	    l->submit_attach_max;
-	request = site_list_address(s->cfg, l, "-request");
 	post = site_list_address(s->cfg, l, "");
 	info = review_author_info(s, sub);
-	lines = review_file_lines(files, nfiles, l->language);
-	note = review_files_note(l, sub, attach, request);
 	v[0] = (struct template_var){ "code", sub->code };
 	v[1] = (struct template_var){ "title", sub->title };
 	v[2] = (struct template_var){ "author", info };
 	v[3] = (struct template_var){ "description", sub->description };
-	v[4] = (struct template_var){ "files", lines };
+	v[4] = (struct template_var){ "files", rf.lines };
+	snprintf(mid, sizeof mid, "submission.%lld.%lld@%s",
+	    (long long)sub->id, (long long)sub->version, s->cfg->domain);
 	if (submail_render(s, l, "submission-announce", v, 5, &t) == 0) {
-		text = xasprintf("%s\n%s\n", t.body, note);
-		from = header_encode_address(*sub->author_name ?
-		    sub->author_name : NULL, sub->author);
-		snprintf(mid, sizeof mid, "submission.%lld.%lld@%s",
-		    (long long)sub->id, (long long)sub->version,
-		    s->cfg->domain);
+		text = xasprintf("%s\n%s\n", t.body, rf.note);
 		memset(&m, 0, sizeof m);
-		m.from = from;
+		m.from = header_encode_address(*sub->author_name ?
+		    sub->author_name : NULL, sub->author);
 		m.to = post;
 		m.subject = t.subject;
-		m.message_id = mid;
 		m.text = text;
-		m.files = files;
-		m.nfiles = nfiles;
-		m.attach = attach;
-		data = submail_build(s->cfg, &m, len);
-		template_text_free(&t);
+		data = review_build(s, l, &m, &rf, mid, len);
+		free((char *)m.from);
 		free(text);
-		free(from);
+		template_text_free(&t);
 	}
-	free(info); free(lines); free(note); free(request); free(post);
-	submission_files_free(files, nfiles);
+	free(info);
+	free(post);
+	review_files_free(&rf);
 	return data;
 }
 
@@ -750,6 +793,20 @@ review_publish(struct site *s, const struct list_config *l, int64_t sid)
 
 /* ---- a decision by reply ------------------------------------------------ */
 
+/* Approvals a submission needs: the list's review_decisions, but no more
+ * than there are reviewers other than its author. */
+static int64_t
+review_needed(const struct config *cfg, const struct list_config *l,
+    const char *author)
+{
+	int64_t	eligible = (int64_t)l->nreviewers;
+
+	if (config_is_reviewer(cfg, l, author))
+		eligible--;
+	return eligible < l->review_decisions ? (eligible > 0 ? eligible : 1) :
+	    l->review_decisions;
+}
+
 /* The new state of the submission after decision d. */
 static const char *
 review_new_state(struct site *s, const struct list_config *l,
@@ -760,7 +817,7 @@ review_new_state(struct site *s, const struct list_config *l,
 	if (d == REVIEW_REJECT)
 		return "rejected";
 	if (review_approvals(s->db, sub->id, sub->version) >=
-	    l->review_decisions)
+	    review_needed(s->cfg, l, sub->author))
 		return "approved";
 	return "review";
 }
@@ -1075,13 +1132,39 @@ review_due_one(struct site *s, int64_t id, time_t now)
 	return rc;
 }
 
+/* Approved submissions whose announcement a crash cut short. */
+static int
+review_publish_pending(struct site *s)
+{
+	const struct list_config	*l;
+	struct submission		 sub;
+	int64_t				*ids;
+	size_t				 n, i;
+	int				 rc = 0, done = 0;
+
+	if (submission_unpublished(s->db, &ids, &n) == -1)
+		return -1;
+	for (i = 0; i < n && rc != -1; i++) {
+		if ((rc = submission_get(s->db, ids[i], &sub)) != 0)
+			continue;
+		if ((l = config_list(s->cfg, sub.list)) != NULL &&
+		    (rc = review_publish(s, l, sub.id)) == 0)
+			done++;
+		submission_free(&sub);
+	}
+	free(ids);
+	return rc == -1 ? -1 : done;
+}
+
 int
 review_run(struct site *s, time_t now)
 {
 	int64_t	*ids;
 	size_t	 n, i;
-	int	 rc, done = 0;
+	int	 rc, done;
 
+	if ((done = review_publish_pending(s)) == -1)
+		return -1;
 	if (review_open_before(s->db, now - REVIEW_DAY, 0, &ids, &n) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {

@@ -15,12 +15,14 @@
  * envelope sender and From both), only while the assignment is open and
  * the submission under review; anyone or anything else gets an answer and
  * nothing changes.  Revise and reject decide at once; approve decides when
- * the list's review_decisions approvals are in.  The author is told the
- * decision and the comment (the reviewer is not named).  An approved
- * submission is posted to the list through the normal post path (archived,
- * numbered, one copy per member), its level recorded as municipal and
- * submissions.post_id set; a publication cut short is completed by the
- * next decision attempt or review_run().
+ * the list's review_decisions approvals are in (or, when the author is
+ * one of few reviewers, as many as there are other reviewers).  The
+ * author is told the decision and the comment (the reviewer is not
+ * named).  An approved submission is posted to the list through the
+ * normal post path (archived, numbered, one copy per member), its level
+ * recorded as municipal and submissions.post_id set; a publication cut
+ * short (a crash after the decision's commit) is completed by the next
+ * decision attempt or by review_run().
  *
  * review_run(now) reminds each open assignment once after the list's
  * review_remind_days and hands it to the next reviewer after

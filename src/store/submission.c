@@ -296,6 +296,32 @@ submission_foreach(sqlite3 *db, int64_t list_id, const char *state,
 }
 
 int
+submission_unpublished(sqlite3 *db, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((st = db_stmt(db, "SELECT id FROM submissions WHERE state = "
+	    "'approved' AND post_id IS NULL ORDER BY id LIMIT ?1", "i",
+	    (int64_t)SUBMISSION_DUE_MAX)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
 submission_count_levels(sqlite3 *db,
     int (*cb)(void *, const char *, const char *, int64_t), void *arg)
 {

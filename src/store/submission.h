@@ -109,6 +109,8 @@ void	submission_files_free(struct submission_file *, size_t n);
 int	submission_foreach(sqlite3 *, int64_t list_id, const char *state,
 	    const char *author, int (*cb)(void *, const struct submission *),
 	    void *arg);
+/* Approved submissions not yet announced: ids into *ids (free it). */
+int	submission_unpublished(sqlite3 *, int64_t **ids, size_t *n);
 /* Approved submissions counted by list and level: cb(list, level, n). */
 int	submission_count_levels(sqlite3 *,
 	    int (*cb)(void *, const char *list, const char *level, int64_t n),

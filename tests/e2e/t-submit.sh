@@ -37,6 +37,12 @@ author=anna.ivanova@school5.example.com
 m2=pavel.smirnov@school6.example.com
 e2e_member_add "$list" "$author" "Анна Иванова"
 e2e_member_add "$list" "$m2" "Павел Смирнов"
+# the registry knows the author's school and municipality
+printf 'Full name,E-mail,School,Municipality,Subject\nИванова Анна Петровна,%s,МАОУ СОШ № 5,Каменск-Уральский,Математика\n' \
+	"$author" >"$E2E_TMP/registry.csv"
+chmod 644 "$E2E_TMP/registry.csv"
+e2e_metodist import "$E2E_TMP/registry.csv" >/dev/null 2>&1 ||
+	e2e_bail "cannot import the registry"
 e2e_postfix_start || e2e_bail "private Postfix did not start"
 
 f=$E2E_TMP/files
@@ -99,6 +105,8 @@ like "$(e2e_header "$l1" Reply-To)" "^$list\\+review-[0-9a-f]{32}@$E2E_DOMAIN\$"
 tok1=$(e2e_header "$l1" Reply-To | sed -n "s/.*+review-\([0-9a-f]*\)@.*/\1/p")
 like "$(body_of "$l1")" 'обыкновенные дроби' "reviewer's letter: the description"
 like "$(body_of "$l1")" "$author" "reviewer's letter: the author"
+like "$(body_of "$l1")" 'МАОУ СОШ № 5, Каменск-Уральский' \
+	"reviewer's letter: school and municipality from the registry"
 like "$(body_of "$l1")" 'на доработку' "reviewer's letter: the decision words"
 is "$(python3 "$py" files "$l1")" "$expect1" \
 	"reviewer's inbox: both files byte-identical, names decoded"
@@ -221,6 +229,7 @@ is "$?" 0 "a second development gets the next number ($code2)"
 is "$(e2e_outbox_count_for "$rev1")" 0 "round-robin: not the last reviewer again"
 is "$(e2e_outbox_count_for "$rev2")" 1 "round-robin: the next reviewer"
 l3=$(only "$rev2")
+tok3=$(e2e_header "$l3" Reply-To | sed -n "s/.*+review-\([0-9a-f]*\)@.*/\1/p")
 is "$(python3 "$py" files "$l3")" "" "above the attach limit: nothing attached"
 like "$(body_of "$l3")" 'Контрольная\.docx \(441 байт\)' "the files are listed with their sizes"
 like "$(body_of "$l3")" "файл $code2" "... and the command that fetches them"
@@ -237,6 +246,33 @@ like "$(body_of "$(only "$m2")")" 'доступны её автору' "file com
 is "$(e2e_outbox_for "$m2" | while read -r x; do python3 "$py" files "$x"; done)" "" \
 	"... with no file in it"
 sed -i 's/^submit_attach_max.*/submit_attach_max = 10485760/' "$conf"
+
+# --- no answer: reminded once after 7 days, reassigned after 14 (metodist run) ---
+subject_of() {
+	python3 -c 'import sys, email.header as h
+print(str(h.make_header(h.decode_header(sys.argv[1]))))' "$(e2e_header "$1" Subject)"
+}
+age() { sql "UPDATE review_assignments SET assigned = strftime('%s', 'now') - $1 * 86400 WHERE token = '$tok3'"; }
+e2e_outbox_clear
+age 6
+e2e_metodist run >/dev/null 2>&1
+is "$(e2e_outbox_count_for "$rev2")" 0 "6 days without an answer: nothing yet"
+age 8
+e2e_metodist run >/dev/null 2>&1
+is "$(e2e_outbox_count_for "$rev2")" 1 "8 days without an answer: the reviewer is reminded"
+like "$(subject_of "$(only "$rev2")")" "^Напоминание: .*$code2" "the reminder says so in the Subject"
+like "$(e2e_header "$(only "$rev2")" Reply-To)" "$tok3" "the reminder carries the same token"
+e2e_metodist run >/dev/null 2>&1
+is "$(e2e_outbox_count_for "$rev2")" 1 "reminded once only"
+e2e_outbox_clear
+age 15
+e2e_metodist run >/dev/null 2>&1
+is "$(e2e_outbox_count_for "$rev1")" 1 "15 days: handed to the next reviewer"
+is "$(sql "SELECT state FROM review_assignments WHERE token = '$tok3'")" reassigned \
+	"the first assignment is recorded as reassigned"
+reply "$rev2" "$rev2" "$list+review-$tok3@$E2E_DOMAIN" "Re: x" "Одобрено"
+like "$(body_of "$(only "$rev2")")" 'передана другому эксперту' "a late answer is told it was passed on"
+is "$(sql "SELECT state FROM submissions WHERE code = '$code2'")" review "... and decides nothing"
 
 # --- two decisions needed: both reviewers, published on the second approval -------
 plist=physics

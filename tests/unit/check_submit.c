@@ -502,6 +502,97 @@ START_TEST(test_remind_and_reassign)
 }
 END_TEST
 
+/* An approval whose announcement a crash cut short is published by the
+ * periodic work, once. */
+START_TEST(test_publish_pending)
+{
+	char	code[SUBMISSION_CODE_MAX];
+	int64_t	id;
+
+	id = make_submission(AUTHOR, time(NULL), code);
+	ck_assert_int_eq(submission_set_state(site.db, id, "approved",
+	    time(NULL)), 0);
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM posts", ""),
+	    0);
+	ck_assert_int_eq(review_run(&site, time(NULL)), 1);
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM posts", ""),
+	    1);
+	ck_assert_int_gt(db_int(site.db, 0, "SELECT post_id FROM submissions "
+	    "WHERE id = ?1", "i", id), 0);
+	ck_assert_int_eq(review_run(&site, time(NULL)), 0);
+	ck_assert_int_eq(db_int(site.db, -1, "SELECT count(*) FROM posts", ""),
+	    1);
+}
+END_TEST
+
+/* ---- configuration ------------------------------------------------------ */
+
+static const struct conf_case {
+	const char	*keys;		/* lines added to a list's file */
+	const char	*problem;	/* in the error, or NULL: accepted */
+} conf_cases[] = {
+	{ "", NULL },
+	{ "review_decisions = 2\n", NULL },
+	{ "review_decisions = 3\n", "more than the number of reviewers" },
+	{ "review_decisions = 0\n", "review_decisions must be 1 to 10" },
+	{ "submit_types = docx, .PDF, odp\n", NULL },
+	{ "submit_types = exe\n", "unknown type exe" },
+	{ "review_remind_days = 14\nreview_reassign_days = 7\n",
+	    "more than review_remind_days" },
+	{ "submit_max_file = 0\n", "above 0" },
+	{ "submit_max_file = 2000\nsubmit_max_total = 1000\n",
+	    "more than submit_max_total" },
+};
+
+static void
+conf_error(void *arg, const char *file, int line, const char *msg)
+{
+	struct buf	*b = arg;
+
+	buf_addf(b, "%s:%d: %s\n", file, line, msg);
+}
+
+START_TEST(test_config_keys)
+{
+	const struct conf_case	*c = &conf_cases[_i];
+	const char		*dir;
+	struct config		*conf;
+	struct buf		 err;
+	char			*p, *list;
+
+	dir = testlib_dir();
+	p = xasprintf("%s/lists.d", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	free(p);
+	p = xasprintf("%s/metodist.conf", dir);
+	write_text(p, "[site]\ndomain = lists.example.org\n[paths]\n"
+	    "var = var\nlists = lists.d\n");
+	free(p);
+	list = xasprintf("[list]\ntitle = T\ncoordinators = c@x.org\n"
+	    "reviewers = " REV_A ", " REV_B "\n%s", c->keys);
+	p = xasprintf("%s/lists.d/math.conf", dir);
+	write_text(p, list);
+	free(p);
+	free(list);
+	buf_init(&err);
+	p = xasprintf("%s/metodist.conf", dir);
+	conf = config_load(p, conf_error, &err);
+	free(p);
+	if (c->problem == NULL) {
+		ck_assert_msg(conf != NULL, "case %d refused: %s", _i,
+		    buf_cstr(&err));
+		ck_assert(config_submit_type_allowed(config_list(conf, "math"),
+		    strstr(c->keys, "odp") ? "odp" : "docx"));
+		config_free(conf);
+	} else {
+		ck_assert_msg(conf == NULL, "case %d accepted", _i);
+		ck_assert_msg(strstr(buf_cstr(&err), c->problem) != NULL,
+		    "case %d: [%s] lacks [%s]", _i, buf_cstr(&err), c->problem);
+	}
+	buf_free(&err);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -516,10 +607,13 @@ main(void)
 	tcase_add_test(tc, test_filetype_extension);
 	tcase_add_test(tc, test_filetype_prefixes);
 	tcase_add_test(tc, test_code);
+	tc = testlib_tcase_tmp(s, "config");
+	tcase_add_loop_test(tc, test_config_keys, 0, (int)NELEM(conf_cases));
 	tc = testlib_tcase_fixture(s, "site", site_setup, site_teardown);
 	tcase_add_test(tc, test_numbering);
 	tcase_add_test(tc, test_round_robin);
 	tcase_add_test(tc, test_assign_in_turn);
 	tcase_add_test(tc, test_remind_and_reassign);
+	tcase_add_test(tc, test_publish_pending);
 	return testlib_run(s);
 }
