@@ -4,7 +4,8 @@
 # Unit tests (Check, through `make check`), the quickstart smoke test
 # against the running daemon, the end-to-end tests with a real Postfix,
 # the corpus check when a corpus is at hand ($CORPUS, default
-# ../shared/corpus), a short run of every fuzz target, and
+# ../shared/corpus), the daemon and the pipe under valgrind (the plain
+# build), a short run of every fuzz target, and
 # `make distcheck`.  Ends with one line:
 # "N passed, N failed" (", N skipped" when something could not run).
 set -u
@@ -109,8 +110,21 @@ fuzz_short() {
 	echo "# fuzz targets: regressions, then ${FUZZ_SECONDS:-10} s each"
 	FUZZ_JOBS=2 FUZZ_BUILD="$build/fuzz" bash "$top/tests/fuzz/run.sh" \
 		"${FUZZ_SECONDS:-10}" >"$build/fuzz.out" 2>&1
-	grep -E '^[a-z0-9]+: |^fuzz' "$build/fuzz.out" | tail -14
+	grep -E '^[a-z0-9]+: |^fuzz' "$build/fuzz.out" | tail -30
 	count_from "$build/fuzz.out" fuzz
+}
+
+# The daemon and the pipe under valgrind, with the plain build the
+# quickstart made (valgrind cannot run sanitized programs).
+valgrind_check() {
+	echo "# valgrind: the delivery path in the quickstart's plain build"
+	bash "$top/tests/valgrind.sh" "$top/build" >"$build/valgrind.out" 2>&1
+	cat "$build/valgrind.out"
+	if grep -q '^valgrind: skipped' "$build/valgrind.out"; then
+		skipped=$((skipped + 1))
+		return
+	fi
+	count_from "$build/valgrind.out" valgrind
 }
 
 distcheck() {
@@ -129,6 +143,7 @@ unit_tests
 smoke_quickstart
 e2e_tests
 corpus_check
+valgrind_check
 fuzz_short
 distcheck
 
