@@ -18,7 +18,7 @@
 
 static const char *const cli_check_templates[] = {
 	"refuse-nonmember", "refuse-announce", "refuse-size", "held",
-	"held-notify", "held-expired", "rejected", "not-available",
+	"held-notify", "held-expired", "rejected",
 	"delivery-expired", "request-result",
 	"confirm-subscribe", "confirm-unsubscribe", "welcome", "goodbye",
 	"help", "help-site", "lists", "subscribe-request", "mod-result",

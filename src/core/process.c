@@ -12,7 +12,6 @@
 
 #include "core/bounce.h"
 #include "core/event.h"
-#include "core/later.h"
 #include "core/loop.h"
 #include "core/moderate.h"
 #include "core/policy.h"
@@ -224,10 +223,13 @@ process_dispatch(struct process_msg *p)
 	case ROUTE_EVENT:
 		return event_handle(p->site, &p->route, p->msg,
 		    p->entry->sender);
-	default:
-		return later_answer(p->site, &p->route, p->msg,
-		    p->entry->sender);
+	case ROUTE_BOUNCES:	/* taken as a bounce above */
+	case ROUTE_NONE:	/* never routed here */
+		break;
 	}
+	log_warnx("process: %s to %s has no handler; dropped",
+	    route_action_name(p->route.action), p->entry->recipient);
+	return 0;
 }
 
 static enum process_result
