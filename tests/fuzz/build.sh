@@ -54,17 +54,13 @@ printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
 
 # --- the libraries -----------------------------------------------------
 pkgs="libetpan sqlite3 libcurl libpcre2-8 libidn2 libpsl nettle libical expat gnutls"
-pkgs="libetpan sqlite3 libcurl libpcre2-8 libidn2 libpsl gnutls"
 command -v pkg-config >/dev/null 2>&1 || die "pkg-config not found"
 pkg_cflags=$(pkg-config --cflags $pkgs) ||
     die "pkg-config does not know one of: $pkgs"
 # -specs= is a gcc-only option libetpan's .pc carries; clang ignores it.
-pkg_libs=$(pkg-config --libs $pkgs | tr ' ' '\n' | grep -v '^-specs=' |
-    tr '\n' ' ')
-# libstemmer (Snowball) has no .pc file.
-pkg_libs="$pkg_libs -lstemmer"
+# libstemmer (Snowball) has no .pc file; the mailbox pollers are threads.
 pkg_libs="$(pkg-config --libs $pkgs | tr ' ' '\n' | grep -v '^-specs=' |
-    tr '\n' ' ') -pthread"
+    tr '\n' ' ') -lstemmer -pthread"
 
 # --- config.h ----------------------------------------------------------
 if [ ! -f "$out/cfg/config.h" ]; then
