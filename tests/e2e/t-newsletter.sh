@@ -98,6 +98,9 @@ check "post 1" post "$anna" p1 "Задачи на проценты"
 check "post 2" post "$boris" p2 "Re: Задачи на проценты" p1
 check "post 3" post "$anna" p3 "Re: Задачи на проценты" p2
 e2e_outbox_clear
+# An issue covers the posts received before its second; one received in
+# that very second belongs to the next issue.  Let the second pass.
+sleep 1
 
 preview=$(e2e_metodist newsletter preview "$list" 2>&1)
 like "$preview" "Семинар по функциональной грамотности" "preview: the mail event"
