@@ -225,25 +225,55 @@ post_commit(struct site *s, const struct list_config *l,
 	return ok ? POST_SENT : POST_TEMPFAIL;
 }
 
+/* The Message-ID the post is known by: its own, or one made from key; a
+ * new string.  *added is set to it when it was made. */
+static char *
+post_message_id(struct site *s, const struct message *m, const char *key,
+    char **added)
+{
+	*added = NULL;
+	if (m->message_id != NULL && *m->message_id != '\0')
+		return xstrdup(m->message_id);
+	return *added = xasprintf("metodist.%s@%s", key, s->cfg->domain);
+}
+
+/* 1 the list has sent mid already, 0 not, -1 error. */
+static int
+post_seen_id(struct site *s, const struct list_config *l, const char *mid)
+{
+	int64_t	lid;
+	int	rc;
+
+	if ((lid = list_id(s->db, l->name)) == -1)
+		return -1;
+	if ((rc = post_seen(s->db, lid, mid)) == 1)
+		log_info("post: %s: Message-ID <%s> already distributed, "
+		    "dropped", l->name, mid);
+	return rc;
+}
+
+int
+post_duplicate(struct site *s, const struct list_config *l,
+    const struct message *m, const char *key)
+{
+	char	*added, *mid = post_message_id(s, m, key, &added);
+	int	 rc = post_seen_id(s, l, mid);
+
+	free(mid);
+	return rc;
+}
+
 enum post_outcome
 post_distribute(struct site *s, const struct list_config *l,
     const struct message *m, const char *key)
 {
 	struct listmsg_input	 in;
-	char			*author, *mid = NULL, *added = NULL;
+	char			*author, *mid, *added;
 	enum post_outcome	 rc;
-	int64_t			 lid;
 
-	if ((lid = list_id(s->db, l->name)) == -1)
-		return POST_TEMPFAIL;
-	if (m->message_id != NULL && *m->message_id != '\0')
-		mid = xstrdup(m->message_id);
-	else
-		mid = added = xasprintf("metodist.%s@%s", key, s->cfg->domain);
-	switch (post_seen(s->db, lid, mid)) {
+	mid = post_message_id(s, m, key, &added);
+	switch (post_seen_id(s, l, mid)) {
 	case 1:
-		log_info("post: %s: Message-ID <%s> already distributed, "
-		    "dropped", l->name, mid);
 		free(mid);
 		return POST_DUPLICATE;
 	case -1:

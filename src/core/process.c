@@ -121,6 +121,13 @@ process_post(struct process_msg *p)
 	    s->cfg->max_message_size;
 	switch ((v = policy_decide(&in))) {
 	case VERDICT_ACCEPT:
+		/* A copy delivered again is dropped before it is counted. */
+		switch (post_duplicate(s, l, p->msg, p->entry->id)) {
+		case 1:
+			return 0;
+		case -1:
+			return -1;
+		}
 		switch (rate_post(s, l, p->author, time(NULL), reason,
 		    sizeof reason)) {
 		case -1:

@@ -5,9 +5,9 @@
  * hour, and the list's posts in that hour; the list's coordinators are
  * not counted.  Over either limit ([limits] posts_per_hour,
  * list_posts_per_hour) it returns 0 and writes the reason, in the list's
- * language, for the coordinators who will see the post held.  The count
- * is taken before the post is checked for a duplicate, so a post the MTA
- * delivers again after a temporary failure counts twice.
+ * language, for the coordinators who will see the post held.  The caller
+ * asks post_duplicate() first, so a post the MTA delivers again after a
+ * temporary failure, already sent to the list, is not counted again.
  * rate_commands() counts a letter of commands from sender in the current
  * day against [limits] commands_per_day; over it, 0, and *first is 1 on
  * the first letter over the limit (the one that is answered).  Both

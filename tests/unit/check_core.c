@@ -1422,9 +1422,15 @@ START_TEST(test_integration)
 	    "list_id = ?1 AND number = 1 AND message_id = ?2", "it", lid,
 	    "post-1@school.example.org"), 1);
 
-	/* the same Message-ID again: nothing new */
+	/* the same Message-ID again: nothing new, and not counted again
+	 * against the posts-per-hour limits */
 	deliver(&s, "anna@school.example.org", post_msg, 0, &added);
 	names_free(&added);
+	ck_assert_int_eq(db_int(s.db, -1, "SELECT coalesce(sum(count), 0) "
+	    "FROM reply_log WHERE address = ?1", "t",
+	    "post:math:anna@school.example.org"), 1);
+	ck_assert_int_eq(db_int(s.db, -1, "SELECT coalesce(sum(count), 0) "
+	    "FROM reply_log WHERE address = ?1", "t", "list-posts:math"), 1);
 
 	/* a stranger's post: one reply, to the envelope sender */
 	deliver(&s, "bounce-17@other.example.com",
