@@ -34,13 +34,16 @@ ask() {
 
 # decide WORDS: the coordinator replies to the newest notice with WORDS
 decide() {
-	local f rt
+	local f rt subject
 	f=$(e2e_outbox_for "$coord" | tail -1)
 	rt=$(e2e_addr "$(e2e_header "$f" Reply-To)")
+	# read before the outbox is cleared: the notice goes with it
+	subject=$(e2e_header "$f" Subject)
 	like "$rt" "^$list\\+mod-[0-9a-f]{32}@$E2E_DOMAIN\$" \
 		"the notice's Reply-To is a moderation address"
+	like "$subject" "." "the notice has a Subject to reply to"
 	e2e_outbox_clear
-	e2e_send "$coord" "$rt" "Re: $(e2e_header "$f" Subject)" \
+	e2e_send "$coord" "$rt" "Re: $subject" \
 		"$1
 
 > заявка на подписку" || not_ok "swaks for the decision"
