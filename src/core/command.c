@@ -2,10 +2,12 @@
  * command: see command.h.
  *
  * Three patterns are compiled once: the command grammar, the Subject
- * prefixes ("Re:", "[Математика]" ...) and the lines where the letter the
- * sender answered begins (or where nothing more of theirs follows).  The
- * grammar names one group after each command of the table, so adding a
- * command is adding its file, its entry below and its alternative here.
+ * prefixes ("Re:", "[Математика]" ...) and the courtesy lines that are
+ * neither a command nor unknown ("Здравствуйте!", "Спасибо", "да").
+ * Where the letter the sender answered begins, or where nothing more of
+ * theirs follows, is mail/replyscan's to say.  The grammar names one
+ * group after each command of the table, so adding a command is adding
+ * its file, its entry below and its alternative here.
  */
 #include <config.h>
 
@@ -19,6 +21,7 @@
 #include "core/command.h"
 #include "core/reply.h"
 #include "core/site.h"
+#include "mail/replyscan.h"
 #include "render/template.h"
 #include "util/log.h"
 #include "util/strutil.h"
@@ -85,29 +88,18 @@ static const char command_prefix_src[] =
     "\\s*(?:\\[\\d{1,4}\\]|\\(\\d{1,4}\\)|\\^\\d{1,4})?\\s*:"
     "|\\[[^\\]]{0,100}\\])\\s*";
 
-/* Applied to a trimmed body line: (?<stop>) ends the reading,
- * (?<skip>) is a line that is neither a command nor unknown. */
-static const char command_boundary_src[] =
-    "^(?:(?<stop>--"
-    "|-{2,}\\s*(?:original\\s+message|forwarded\\s+message"
-	"|исходное\\s+сообщение|пересылаемое\\s+сообщение"
-	"|перенаправленное\\s+сообщение)\\s*-{2,}"
-    "|_{5,}"
-    "|begin\\s+forwarded\\s+message:"
-    "|(?:sent\\s+from\\s+|отправлено\\s+(?:с|со|из)\\s+).*"
-    "|(?:from|от)\\s*:\\s.*"
-    "|.*(?:wrote|пишет|написал|написала|написал\\(а\\)):"
-    "|.*@.*:"
-    "|(?:с\\s+уважением|best\\s+regards|kind\\s+regards|regards)\\b.*)"
-    "|(?<skip>\\s*(?:(?:здравствуйте|добрый\\s+(?:день|вечер)"
+/* Applied to a trimmed body line of kind text: a line of greetings,
+ * thanks and assent is neither a command nor unknown. */
+static const char command_courtesy_src[] =
+    "^\\s*(?:(?:здравствуйте|добрый\\s+(?:день|вечер)"
 	"|доброе\\s+утро|привет|hello|hi|dear\\b[^:]*|спасибо|благодарю"
 	"|thanks?(?:\\s+you)?|да|yes|ok|ок|подтверждаю|confirmed"
-	"|согласна?)[\\s,.!]*)*))$";
+	"|согласна?)[\\s,.!]*)*$";
 
 struct command_grammar {
 	pcre2_code	*command;
 	pcre2_code	*prefix;
-	pcre2_code	*boundary;
+	pcre2_code	*courtesy;
 };
 
 static pcre2_code *
@@ -137,7 +129,7 @@ command_grammar(void)
 		g.command = command_compile(command_grammar_src,
 		    PCRE2_DUPNAMES);
 		g.prefix = command_compile(command_prefix_src, 0);
-		g.boundary = command_compile(command_boundary_src, 0);
+		g.courtesy = command_compile(command_courtesy_src, 0);
 	}
 	return &g;
 }
@@ -317,20 +309,19 @@ command_list_free(struct command_list *cl)
 	memset(cl, 0, sizeof *cl);
 }
 
-/* -1 the reading stops here, 1 the line is nothing, 0 read it. */
+/* 1 the line is nothing to read (empty, or only courtesy), 0 read it. */
 static int
-command_boundary(const char *line)
+command_courtesy(const char *line)
 {
 	const struct command_grammar	*g = command_grammar();
 	pcre2_match_data		*md;
-	int				 rc = 0;
+	int				 rc;
 
-	if (*line == '\0' || *line == '>' || *line == '|')
+	if (*line == '\0')
 		return 1;
-	md = pcre2_match_data_create_from_pattern(g->boundary, NULL);
-	if (pcre2_match(g->boundary, (PCRE2_SPTR)line, strlen(line), 0, 0,
-	    md, NULL) > 0)
-		rc = command_group_set(md, "stop") ? -1 : 1;
+	md = pcre2_match_data_create_from_pattern(g->courtesy, NULL);
+	rc = pcre2_match(g->courtesy, (PCRE2_SPTR)line, strlen(line), 0, 0,
+	    md, NULL) > 0;
 	pcre2_match_data_free(md);
 	return rc;
 }
@@ -356,10 +347,10 @@ command_body_line(const char *line, size_t max_unknown,
     struct command_list *cl)
 {
 	struct command	c;
-	int		rc, stop;
+	int		stop;
 
-	if ((rc = command_boundary(line)) != 0)
-		return rc == -1 ? -1 : 0;
+	if (command_courtesy(line))
+		return 0;
 	if (command_parse(line, &c) != 1) {
 		command_free(&c);
 		c.line = command_clip(line);
@@ -376,23 +367,29 @@ command_body_line(const char *line, size_t max_unknown,
 	return stop || cl->n >= COMMAND_MAX ? -1 : 0;
 }
 
+/* The body's lines: empty and quoted ones skipped, the text ones read,
+ * up to the first line of any other kind (signature, sign-off, reply
+ * header, the answered letter), where nothing more is the sender's. */
 static void
 command_extract_body(const char *text, size_t max_unknown,
     struct command_list *cl)
 {
-	const char	*p = text, *nl;
-	char		*line;
-	size_t		 nlines = 0;
-	int		 rc;
+	struct replyscan	 sc;
+	struct replyscan_line	 ln;
+	char			*line;
+	size_t			 nlines = 0;
+	int			 rc = 0;
 
-	while (*p != '\0' && nlines++ < COMMAND_MAX_LINES) {
-		nl = strchr(p, '\n');
-		line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+	replyscan_init(&sc, text);
+	while (rc == 0 && nlines++ < COMMAND_MAX_LINES &&
+	    replyscan_next(&sc, &ln)) {
+		if (ln.kind == REPLYSCAN_BLANK || ln.kind == REPLYSCAN_QUOTED)
+			continue;
+		if (ln.kind != REPLYSCAN_TEXT)
+			break;
+		line = xstrndup(ln.s, ln.len);
 		rc = command_body_line(str_trim(line), max_unknown, cl);
 		free(line);
-		if (rc == -1 || nl == NULL)
-			break;
-		p = nl + 1;
 	}
 }
 

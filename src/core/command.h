@@ -18,11 +18,14 @@
  *
  * command_extract() reads the decoded Subject (reply and forward prefixes
  * and a list tag stripped; a Subject that is not a command is ignored)
- * and then the body text line by line: empty and quoted ("> ", "|")
- * lines are skipped; the signature separator, a phone signature and the
- * reply headers that mail clients write ("-----Original Message-----",
- * "On ... wrote:", "... пишет:", "<date>, <name> <addr>:" ...) end the
- * reading, as does end/конец.  Any other line is an unknown command,
+ * and then the body text line by line as mail/replyscan tells its lines
+ * apart: empty and quoted ("> ", "|") lines are skipped, and so are
+ * lines of greetings, thanks and assent ("Здравствуйте!", "Спасибо",
+ * "да"); the signature separator, a sign-off or phone signature and what
+ * mail clients write before the answered letter ("-----Original
+ * Message-----", "From: ...", "On ... wrote:", "... пишет:", "<date>,
+ * <name> <addr>:" ...) end the reading, as does end/конец.  Any other
+ * line is an unknown command,
  * kept in order with entry NULL; after max_unknown of them the reading
  * stops and `too_many_unknown` is set.  At most COMMAND_MAX_LINES body
  * lines are looked at and COMMAND_MAX commands kept; a command that

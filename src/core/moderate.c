@@ -27,6 +27,7 @@
 #include "core/reply.h"
 #include "core/site.h"
 #include "mail/address.h"
+#include "mail/replyscan.h"
 #include "store/db.h"
 #include "store/held.h"
 #include "store/member.h"
@@ -43,7 +44,6 @@
 #define MODERATE_REASON_MAX	4000	/* bytes of a rejection reason */
 #define MODERATE_DAY		(24 * 3600)
 #define MODERATE_TOKEN_KIND	"mod"
-#define MODERATE_HEADER_MAX	400	/* longer lines are no reply header */
 #define MODERATE_MATCH_LIMIT	100000
 
 /*
@@ -642,16 +642,8 @@ static const char moderate_re_word[] =
     "(reject(?:ed)?|отклонить|отклонено|отклоняю)|"
     "(discard(?:ed)?|удалить|удалено))"
     "(?![\\p{L}\\p{N}])[\\s:;,.!\\x{2013}\\x{2014}-]*";
-static const char moderate_re_header[] =
-    "^\\s*(?:-{2,}\\s*(?:original message|forwarded message|исходное "
-    "сообщение|пересылаемое сообщение)\\b.*"
-    "|(?:from|sent|to|cc|date|subject|от|отправлено|кому|копия|дата|тема)"
-    ":\\s.*"
-    "|.*\\b(?:wrote|writes|написала?|написали|пишет)\\s*:"
-    "|.*@\\S*\\s*:)\\s*$";
 struct moderate_grammar {
 	pcre2_code		*word;
-	pcre2_code		*header;
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
 };
@@ -683,7 +675,6 @@ moderate_grammar(void)
 	if (g.word != NULL)
 		return &g;
 	g.word = moderate_compile(moderate_re_word);
-	g.header = moderate_compile(moderate_re_header);
 	if ((g.md = pcre2_match_data_create(8, NULL)) == NULL ||
 	    (g.mc = pcre2_match_context_create(NULL)) == NULL)
 		fatalx("moderate: out of memory");
@@ -696,60 +687,6 @@ moderate_match(struct moderate_grammar *g, pcre2_code *code, const char *s,
     size_t len)
 {
 	return pcre2_match(code, (PCRE2_SPTR)s, len, 0, 0, g->md, g->mc) > 0;
-}
-
-/* One line of the text: where it starts and how long it is, no CR/LF. */
-struct moderate_line {
-	const char	*s;
-	size_t		 len;
-};
-
-/* The next line from *p; 0 at the end of the text. */
-static int
-moderate_next_line(const char **p, struct moderate_line *ln)
-{
-	const char	*nl;
-
-	if (**p == '\0')
-		return 0;
-	ln->s = *p;
-	nl = strchr(*p, '\n');
-	ln->len = nl ? (size_t)(nl - *p) : strlen(*p);
-	*p = nl ? nl + 1 : *p + ln->len;
-	if (ln->len > 0 && ln->s[ln->len - 1] == '\r')
-		ln->len--;
-	return 1;
-}
-
-enum moderate_line_kind {
-	LINE_BLANK,
-	LINE_QUOTED,
-	LINE_HEADER,
-	LINE_SIGNATURE,
-	LINE_TEXT
-};
-
-static enum moderate_line_kind
-moderate_classify(struct moderate_grammar *g, const struct moderate_line *ln)
-{
-	size_t	i = 0;
-
-	if ((ln->len == 2 || ln->len == 3) && strncmp(ln->s, "-- ",
-	    ln->len) == 0)
-		return LINE_SIGNATURE;
-	while (i < ln->len && (ln->s[i] == ' ' || ln->s[i] == '\t'))
-		i++;
-	if (i == ln->len)
-		return LINE_BLANK;
-	if (ln->s[i] == '>')
-		return LINE_QUOTED;
-	if (ln->len <= MODERATE_HEADER_MAX &&
-	    moderate_match(g, g->header, ln->s, ln->len))
-		/* "-----Original Message-----": what follows is the quoted
-		 * letter, unmarked (Outlook): the reply's own text ends. */
-		return ln->len - i >= 2 && ln->s[i] == '-' &&
-		    ln->s[i + 1] == '-' ? LINE_SIGNATURE : LINE_HEADER;
-	return LINE_TEXT;
 }
 
 /* Add at most what keeps b within MODERATE_REASON_MAX, on a UTF-8
@@ -771,7 +708,7 @@ moderate_add_bounded(struct buf *b, const char *s, size_t len)
 /* The decision in a line, if any; *rest is the text after the word. */
 static enum moderate_decision
 moderate_word(struct moderate_grammar *g, const char *s, size_t len,
-    struct moderate_line *rest)
+    struct replyscan_line *rest)
 {
 	PCRE2_SIZE	*ov;
 	int		 i;
@@ -789,21 +726,20 @@ moderate_word(struct moderate_grammar *g, const char *s, size_t len,
 }
 
 /* The reason: rest of the decision line and the lines after it up to the
- * quotation or the signature, trimmed. */
+ * quotation, a reply header or the signature, trimmed.  A sign-off
+ * ("С уважением, ...") is the coordinator's own and stays. */
 static char *
-moderate_reason(struct moderate_grammar *g, const struct moderate_line *rest,
-    const char *p)
+moderate_reason(const struct replyscan_line *rest, struct replyscan *sc)
 {
-	struct moderate_line	 ln;
-	enum moderate_line_kind	 k;
+	struct replyscan_line	 ln;
 	struct buf		 b;
 	char			*r;
 
 	buf_init(&b);
 	moderate_add_bounded(&b, rest->s, rest->len);
-	while (b.len < MODERATE_REASON_MAX && moderate_next_line(&p, &ln)) {
-		k = moderate_classify(g, &ln);
-		if (k == LINE_QUOTED || k == LINE_HEADER || k == LINE_SIGNATURE)
+	while (b.len < MODERATE_REASON_MAX && replyscan_next(sc, &ln)) {
+		if (ln.kind != REPLYSCAN_BLANK && ln.kind != REPLYSCAN_TEXT &&
+		    ln.kind != REPLYSCAN_SIGNOFF)
 			break;
 		buf_addc(&b, '\n');
 		moderate_add_bounded(&b, ln.s, ln.len);
@@ -814,29 +750,34 @@ moderate_reason(struct moderate_grammar *g, const struct moderate_line *rest,
 }
 
 /* The decision in the text: the first line that is not quoted, empty or
- * a reply header decides, or nothing does. */
+ * a reply header decides, or nothing does; the signature or the start of
+ * an unmarked copy of the notice ends the search. */
 static enum moderate_decision
 moderate_parse_text(struct moderate_grammar *g, const char *text,
     char **reason)
 {
-	struct moderate_line	 ln, rest;
+	struct replyscan	 sc;
+	struct replyscan_line	 ln, rest;
 	enum moderate_decision	 d;
-	const char		*p = text;
 
-	while (moderate_next_line(&p, &ln)) {
-		switch (moderate_classify(g, &ln)) {
-		case LINE_BLANK:
-		case LINE_QUOTED:
-		case LINE_HEADER:
+	replyscan_init(&sc, text);
+	while (replyscan_next(&sc, &ln)) {
+		switch (ln.kind) {
+		case REPLYSCAN_BLANK:
+		case REPLYSCAN_QUOTED:
+		case REPLYSCAN_INTRO:
+		case REPLYSCAN_HEADER:
 			continue;
-		case LINE_SIGNATURE:
+		case REPLYSCAN_SIGNATURE:
+		case REPLYSCAN_ORIGINAL:
 			return MODERATE_NONE;
-		case LINE_TEXT:
+		case REPLYSCAN_SIGNOFF:
+		case REPLYSCAN_TEXT:
 			break;
 		}
 		d = moderate_word(g, ln.s, ln.len, &rest);
 		if (d == MODERATE_REJECT)
-			*reason = moderate_reason(g, &rest, p);
+			*reason = moderate_reason(&rest, &sc);
 		return d;
 	}
 	return MODERATE_NONE;
@@ -848,7 +789,7 @@ static enum moderate_decision
 moderate_parse_subject(struct moderate_grammar *g, const char *subject,
     char **reason)
 {
-	struct moderate_line	 rest;
+	struct replyscan_line	 rest;
 	enum moderate_decision	 d;
 	char			*bare;
 

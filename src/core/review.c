@@ -30,6 +30,7 @@
 #include "mail/address.h"
 #include "mail/header.h"
 #include "mail/message.h"
+#include "mail/replyscan.h"
 #include "store/db.h"
 #include "store/queue.h"
 #include "store/submission.h"
@@ -43,7 +44,6 @@
 
 #define REVIEW_DAY		(24 * 3600)
 #define REVIEW_COMMENT_MAX	8000	/* bytes of a reviewer's comment */
-#define REVIEW_HEADER_MAX	400	/* longer lines are no reply header */
 #define REVIEW_MATCH_LIMIT	100000
 #define REVIEW_TOKEN_BYTES	16
 
@@ -55,19 +55,12 @@ static const char review_re_word[] =
     "needs\\s+revision)|"
     "(отклонено|отклонить|отклоняю|отклонена|reject(?:ed)?))"
     "(?![\\p{L}\\p{N}])[\\s:;,.!\\x{2013}\\x{2014}-]*";
-static const char review_re_header[] =
-    "^\\s*(?:-{2,}\\s*(?:original message|forwarded message|исходное "
-    "сообщение|пересылаемое сообщение)\\b.*"
-    "|(?:from|sent|to|cc|date|subject|от|отправлено|кому|копия|дата|тема)"
-    ":\\s.*"
-    "|.*\\b(?:wrote|writes|написала?|написали|пишет)\\s*:"
-    "|.*@\\S*\\s*:)\\s*$";
 static const char review_re_greeting[] =
     "^\\s*(?:здравствуйте|добрый\\s+(?:день|вечер)|доброе\\s+утро|"
     "привет|hello|hi|dear\\b.*|уважаем\\w*\\b.*)[\\s,.!]*$";
 
 struct review_grammar {
-	pcre2_code		*word, *header, *greeting;
+	pcre2_code		*word, *greeting;
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
 };
@@ -98,7 +91,6 @@ review_grammar(void)
 	if (g.word != NULL)
 		return &g;
 	g.word = review_compile(review_re_word);
-	g.header = review_compile(review_re_header);
 	g.greeting = review_compile(review_re_greeting);
 	if ((g.md = pcre2_match_data_create(8, NULL)) == NULL ||
 	    (g.mc = pcre2_match_context_create(NULL)) == NULL)
@@ -114,59 +106,9 @@ review_match(struct review_grammar *g, pcre2_code *code, const char *s,
 	return pcre2_match(code, (PCRE2_SPTR)s, len, 0, 0, g->md, g->mc) > 0;
 }
 
-struct review_line {
-	const char	*s;
-	size_t		 len;
-};
-
-static int
-review_next_line(const char **p, struct review_line *ln)
-{
-	const char	*nl;
-
-	if (**p == '\0')
-		return 0;
-	ln->s = *p;
-	nl = strchr(*p, '\n');
-	ln->len = nl ? (size_t)(nl - *p) : strlen(*p);
-	*p = nl ? nl + 1 : *p + ln->len;
-	if (ln->len > 0 && ln->s[ln->len - 1] == '\r')
-		ln->len--;
-	return 1;
-}
-
-enum review_line_kind {
-	RLINE_BLANK,
-	RLINE_QUOTED,
-	RLINE_HEADER,
-	RLINE_END,		/* signature, or an unmarked quoted letter */
-	RLINE_TEXT
-};
-
-static enum review_line_kind
-review_classify(struct review_grammar *g, const struct review_line *ln)
-{
-	size_t	i = 0;
-
-	if ((ln->len == 2 || ln->len == 3) && strncmp(ln->s, "-- ",
-	    ln->len) == 0)
-		return RLINE_END;
-	while (i < ln->len && (ln->s[i] == ' ' || ln->s[i] == '\t'))
-		i++;
-	if (i == ln->len)
-		return RLINE_BLANK;
-	if (ln->s[i] == '>' || ln->s[i] == '|')
-		return RLINE_QUOTED;
-	if (ln->len <= REVIEW_HEADER_MAX &&
-	    review_match(g, g->header, ln->s, ln->len))
-		return ln->len - i >= 2 && ln->s[i] == '-' &&
-		    ln->s[i + 1] == '-' ? RLINE_END : RLINE_HEADER;
-	return RLINE_TEXT;
-}
-
 static enum review_decision
 review_word(struct review_grammar *g, const char *s, size_t len,
-    struct review_line *rest)
+    struct replyscan_line *rest)
 {
 	PCRE2_SIZE	*ov;
 	int		 i;
@@ -198,25 +140,26 @@ review_add_bounded(struct buf *b, const char *s, size_t len)
 }
 
 /* The comment: the rest of the decision line and the reviewer's own lines
- * after it; quoted lines and reply headers are left out. */
+ * after it; quoted lines and reply headers are left out, the signature
+ * or an unmarked copy of the letter ends it. */
 static char *
-review_comment(struct review_grammar *g, const struct review_line *rest,
-    const char *p)
+review_comment(const struct replyscan_line *rest, struct replyscan *sc)
 {
-	struct review_line	 ln;
-	enum review_line_kind	 k;
+	struct replyscan_line	 ln;
 	struct buf		 b;
 	size_t			 blank = 0;
 	char			*r;
 
 	buf_init(&b);
 	review_add_bounded(&b, rest->s, rest->len);
-	while (b.len < REVIEW_COMMENT_MAX && review_next_line(&p, &ln)) {
-		if ((k = review_classify(g, &ln)) == RLINE_END)
+	while (b.len < REVIEW_COMMENT_MAX && replyscan_next(sc, &ln)) {
+		if (ln.kind == REPLYSCAN_SIGNATURE ||
+		    ln.kind == REPLYSCAN_ORIGINAL)
 			break;
-		if (k == RLINE_QUOTED || k == RLINE_HEADER)
+		if (ln.kind == REPLYSCAN_QUOTED || ln.kind == REPLYSCAN_INTRO ||
+		    ln.kind == REPLYSCAN_HEADER)
 			continue;
-		if (k == RLINE_BLANK) {
+		if (ln.kind == REPLYSCAN_BLANK) {
 			blank++;
 			continue;
 		}
@@ -233,26 +176,30 @@ review_comment(struct review_grammar *g, const struct review_line *rest,
 static enum review_decision
 review_parse_text(struct review_grammar *g, const char *text, char **comment)
 {
-	struct review_line	 ln, rest;
+	struct replyscan	 sc;
+	struct replyscan_line	 ln, rest;
 	enum review_decision	 d;
-	const char		*p = text;
 
-	while (review_next_line(&p, &ln)) {
-		switch (review_classify(g, &ln)) {
-		case RLINE_BLANK:
-		case RLINE_QUOTED:
-		case RLINE_HEADER:
+	replyscan_init(&sc, text);
+	while (replyscan_next(&sc, &ln)) {
+		switch (ln.kind) {
+		case REPLYSCAN_BLANK:
+		case REPLYSCAN_QUOTED:
+		case REPLYSCAN_INTRO:
+		case REPLYSCAN_HEADER:
 			continue;
-		case RLINE_END:
+		case REPLYSCAN_SIGNATURE:
+		case REPLYSCAN_ORIGINAL:
 			return REVIEW_NONE;
-		case RLINE_TEXT:
+		case REPLYSCAN_SIGNOFF:
+		case REPLYSCAN_TEXT:
 			break;
 		}
-		if (ln.len <= REVIEW_HEADER_MAX &&
+		if (ln.len <= REPLYSCAN_MARKER_MAX &&
 		    review_match(g, g->greeting, ln.s, ln.len))
 			continue;
 		if ((d = review_word(g, ln.s, ln.len, &rest)) != REVIEW_NONE)
-			*comment = review_comment(g, &rest, p);
+			*comment = review_comment(&rest, &sc);
 		return d;
 	}
 	return REVIEW_NONE;
@@ -262,7 +209,7 @@ enum review_decision
 review_decision_parse(const char *text, const char *subject, char **comment)
 {
 	struct review_grammar	*g = review_grammar();
-	struct review_line	 rest;
+	struct replyscan_line	 rest;
 	enum review_decision	 d = REVIEW_NONE;
 	char			*bare;
 
