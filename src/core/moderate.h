@@ -64,13 +64,17 @@ int	moderate_expire(struct site *, int64_t id);
 
 /*
  * The decision in a coordinator's reply: the first words of the text
- * after quoted lines ("> "), empty lines and reply headers ("... wrote:",
- * "-----Original Message-----"), else the Subject with its "Re:" prefixes
- * stripped.  Words, in any case: approve, approved, ok, yes, одобрить,
- * одобрено, да, ок; reject, rejected, отклонить, отклонено; discard,
- * удалить.  For a rejection *reason (owned by the caller, "" when none)
- * is the rest of that line and the lines after it up to the quotation or
- * the signature ("-- "); otherwise *reason is NULL.
+ * after quoted lines ("> ", "| "), empty lines and reply headers ("...
+ * wrote:", "... написал(а):", "From: ..."), as mail/replyscan tells the
+ * lines apart, unless the signature ("-- ") or an unmarked copy of the
+ * notice ("-----Original Message-----") comes first; else the Subject
+ * with its "Re:" prefixes stripped.  Words, in any case: approve,
+ * approved, ok, yes, одобрить, одобрено, да, ок; reject, rejected,
+ * отклонить, отклонено; discard, удалить.  For a rejection *reason (owned
+ * by the caller, "" when none) is the rest of that line and the lines
+ * after it up to the quotation, a reply header, the signature or the
+ * copy of the notice (a sign-off such as "С уважением, ..." stays);
+ * otherwise *reason is NULL.
  */
 enum moderate_decision moderate_decision_parse(const char *text,
 	    const char *subject, char **reason);

@@ -52,8 +52,10 @@ enum review_decision {
 
 /*
  * The decision in a reply: the first line of the reply's own text (not
- * quoted with ">", not a reply header such as "... написал:" or
- * "-----Original Message-----", not a greeting) must begin with
+ * quoted with ">" or "|", not a reply header such as "... написал:" or
+ * "From: ...", not a greeting; lines told apart by mail/replyscan, and
+ * the signature or "-----Original Message-----" ends the search) must
+ * begin with
  * одобрено/одобрить/approve(d), на доработку/доработать/revise/revision,
  * or отклонено/отклонить/reject(ed); else the Subject (Re: stripped) is
  * tried.  *comment (owned by the caller, "" when none, never NULL when a

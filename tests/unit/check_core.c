@@ -1138,6 +1138,16 @@ static const struct decision_case decision_cases[] = {
 	{ "Добрый день, одобрить\n", "", MODERATE_NONE, NULL },
 	{ "-----Original Message-----\napprove\n", "", MODERATE_NONE, NULL },
 	{ "-- \nодобрить\n", "", MODERATE_NONE, NULL },
+	/* the shapes mail/replyscan knows for every reader of replies */
+	{ "Иван Петров написал(а):\n> Пост ожидает решения\n\nодобрить\n",
+	    "Re: held", MODERATE_APPROVE, NULL },
+	{ "Отклонить: реклама\r\n\r\n________________________________\r\n"
+	    "От: Методист <math@lists.example.org>\r\n", "",
+	    MODERATE_REJECT, "реклама" },
+	{ "отклонить: повтор\nС уважением, Иван\n\n"
+	    "-------- Пересылаемое сообщение --------\n", "",
+	    MODERATE_REJECT, "повтор\nС уважением, Иван" },
+	{ "| Пост ожидает решения\nудалить\n", "", MODERATE_DISCARD, NULL },
 };
 
 START_TEST(test_moderate_decision)

@@ -74,6 +74,15 @@ static const struct decision_case {
 	    REVIEW_NONE, NULL },
 	{ "signature before any word", "-- \nОдобрено\n", NULL, REVIEW_NONE,
 	    NULL },
+	{ "Mail.ru intro above the quotation",
+	    "Иван Петров написал(а):\n> отклонено\n\nНа доработку: нет "
+	    "целей.\n", NULL, REVIEW_REVISE, "нет целей." },
+	{ "Outlook underscores end the comment", "Одобрено. Хорошо.\r\n"
+	    "________________________________\r\nОтправлено: 27 ноября\r\n"
+	    "отклонено\r\n", NULL, REVIEW_APPROVE, "Хорошо." },
+	{ "Apple Mail forward ends the comment", "отклонено: чужой текст\n\n"
+	    "Начало пересылаемого сообщения:\n\nЕщё текст\n", NULL,
+	    REVIEW_REJECT, "чужой текст" },
 };
 
 START_TEST(test_decision)
