@@ -36,6 +36,7 @@ fuzz_seed_dirs() {
 	command)	echo "$d/commands" ;;
 	csv)		echo "$d/registry" ;;
 	ini)		echo "$top/conf $top/conf/lists.d" ;;
+	replyscan)	echo "$here/seeds/moderate $here/seeds/review $d/commands" ;;
 	esac
 }
 
