@@ -1535,6 +1535,24 @@ START_TEST(test_integration)
 	    "list_id = ?1 AND number = 1 AND message_id = ?2", "it", lid,
 	    "post-1@school.example.org"), 1);
 
+	/* over a bound lowered since it was spooled (as a hosted mailbox
+	 * spools without the ingress check): set aside whole in bad/,
+	 * nothing sent, nothing archived */
+	cfg->max_header_fields = 4;
+	deliver(&s, "anna@school.example.org",
+	    "From: anna@school.example.org\nTo: math@lists.example.org\n"
+	    "Subject: Five fields\nMessage-ID: <five@school.example.org>\n"
+	    "Date: Tue, 12 May 2026 11:00:00 +0500\n\nFive.\n", 0, &added);
+	names_free(&added);
+	cfg->max_header_fields = 1000;
+	v = xasprintf("%s/bad", cfg->spool_dir);
+	list_dir(v, &sp);
+	ck_assert_uint_eq(sp.n, 1);
+	names_free(&sp);
+	free(v);
+	ck_assert_int_eq(db_int(s.db, -1, "SELECT count(*) FROM posts WHERE "
+	    "message_id = ?1", "t", "five@school.example.org"), 0);
+
 	/* the same Message-ID again: nothing new */
 	deliver(&s, "anna@school.example.org", post_msg, 0, &added);
 	names_free(&added);
