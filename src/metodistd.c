@@ -7,9 +7,11 @@
  * It listens where [ingress] listen says (SMTP on a loopback address or a
  * unix socket), spools each accepted message before answering 250, and on
  * every tick processes the spool and sends what is due in the outbound
- * queue.  SIGTERM and SIGINT finish the work in hand and exit; SIGHUP
- * reloads the configuration, keeping the old one when the new one has
- * problems.  A bad configuration at start exits 78 (EX_CONFIG).
+ * queue.  A message over a bound of [limits] (core/msglimit.h) is answered
+ * 554 5.6.0 and not spooled.  SIGTERM and SIGINT finish the work in hand
+ * and exit; SIGHUP reloads the configuration, keeping the old one when the
+ * new one has problems.  A bad configuration at start exits 78
+ * (EX_CONFIG).
  *
  * Each [mailbox] of the configuration gets a poller thread (io/mailbox.h
  * says why a thread) that reads the hosted mailbox into the spool; the
@@ -34,8 +36,8 @@
 #include "core/config.h"
 #include "core/digest.h"
 #include "core/expire.h"
-#include "core/msglimit.h"
 #include "core/feeds.h"
+#include "core/msglimit.h"
 #include "core/newsletter.h"
 #include "core/outq.h"
 #include "core/process.h"

@@ -30,8 +30,8 @@ msglimit_describe(struct msglimit_verdict *v)
 	case MESSAGE_OVER_LINE:
 		v->key = "max_header_line";
 		snprintf(v->text, sizeof v->text, "5.6.0 message has a line "
-		    "of %zu octets, longer than the %zu this gateway takes (%s)",
-		    v->found, v->limit, v->key);
+		    "of %zu octets, longer than the %zu this gateway takes "
+		    "(%s)", v->found, v->limit, v->key);
 		break;
 	case MESSAGE_OVER_DEPTH:
 		v->key = "max_mime_depth";

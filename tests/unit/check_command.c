@@ -664,7 +664,8 @@ START_TEST(test_command_addresses_limit)
 	ck_assert_int_eq(db_int(site.db, 0, "SELECT count(*) FROM held", ""),
 	    1);
 	ck_assert_int_ge(letters_to(ANNA), 1);
-	ck_assert_int_eq(letters_with(ANNA, "не выполнена ни одна"), 0);
+	ck_assert_int_eq(letters_with(ANNA, "не выполнена ни одна"),
+	    0);
 }
 END_TEST
 

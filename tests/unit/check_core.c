@@ -375,8 +375,9 @@ START_TEST(test_config_msglimits)
 	memset(&e, 0, sizeof e);
 	cfg = config_load(conf, errs_cb, &e);
 	if (msglimit_cases[_i].ok) {
-		ck_assert_msg(cfg != NULL, "%s = %s: %s", msglimit_cases[_i].key,
-		    msglimit_cases[_i].value, e.msg[0]);
+		ck_assert_msg(cfg != NULL, "%s = %s: %s",
+		    msglimit_cases[_i].key, msglimit_cases[_i].value,
+		    e.msg[0]);
 		ck_assert_int_eq(msglimit_value(cfg, msglimit_cases[_i].key),
 		    atoi(msglimit_cases[_i].value));
 		config_free(cfg);
