@@ -7,9 +7,11 @@
  * It listens where [ingress] listen says (SMTP on a loopback address or a
  * unix socket), spools each accepted message before answering 250, and on
  * every tick processes the spool and sends what is due in the outbound
- * queue.  SIGTERM and SIGINT finish the work in hand and exit; SIGHUP
- * reloads the configuration, keeping the old one when the new one has
- * problems.  A bad configuration at start exits 78 (EX_CONFIG).
+ * queue.  A message over a bound of [limits] (core/msglimit.h) is answered
+ * 554 5.6.0 and not spooled.  SIGTERM and SIGINT finish the work in hand
+ * and exit; SIGHUP reloads the configuration, keeping the old one when the
+ * new one has problems.  A bad configuration at start exits 78
+ * (EX_CONFIG).
  *
  * Each [mailbox] of the configuration gets a poller thread (io/mailbox.h
  * says why a thread) that reads the hosted mailbox into the spool; the
@@ -35,6 +37,7 @@
 #include "core/digest.h"
 #include "core/expire.h"
 #include "core/feeds.h"
+#include "core/msglimit.h"
 #include "core/newsletter.h"
 #include "core/outq.h"
 #include "core/process.h"
@@ -123,6 +126,26 @@ daemon_unix_eol(const char *data, size_t len, struct buf *out)
 	buf_add(out, data + start, len - start);
 }
 
+/* A message over a bound of [limits]: every reply refuses it; 1. */
+static int
+daemon_over_limits(struct daemon *d, const char *mail_from,
+    struct buf *msg, struct smtpd_reply *replies, size_t nreplies)
+{
+	struct msglimit_verdict	v;
+	size_t			i;
+
+	if (!msglimit_check(d->cfg, buf_cstr(msg), msg->len, &v))
+		return 0;
+	log_info("smtp: refused a message from <%s>: %s %zu over %zu",
+	    mail_from, v.key, v.found, v.limit);
+	for (i = 0; i < nreplies; i++) {
+		replies[i].code = MSGLIMIT_SMTP_CODE;
+		snprintf(replies[i].text, sizeof replies[i].text, "%s",
+		    v.text);
+	}
+	return 1;
+}
+
 static void
 daemon_message(void *arg, const char *mail_from, char **rcpts, size_t nrcpts,
     const char *data, size_t len, struct smtpd_reply *replies,
@@ -136,6 +159,10 @@ daemon_message(void *arg, const char *mail_from, char **rcpts, size_t nrcpts,
 
 	buf_init(&msg);
 	daemon_unix_eol(data, len, &msg);
+	if (daemon_over_limits(d, mail_from, &msg, replies, nreplies)) {
+		buf_free(&msg);
+		return;
+	}
 	for (i = 0; i < nrcpts; i++) {
 		if (spool_enter(d->cfg->spool_dir, rcpts[i], mail_from,
 		    buf_cstr(&msg), msg.len, id) == -1) {

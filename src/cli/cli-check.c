@@ -30,6 +30,7 @@ static const char *const cli_check_templates[] = {
 	"event-confirm", "event-unclear", "event-result", "event-notice",
 	"feed-failing", "newsletter", "newsletter-html",
 	"report",
+	"limit-addresses",
 };
 
 static void

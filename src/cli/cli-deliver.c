@@ -8,6 +8,10 @@
  *   75  EX_TEMPFAIL: anything transient; the MTA keeps the message;
  *   67  EX_NOUSER: the recipient is not an address of this gateway;
  *   69  EX_UNAVAILABLE: the message is larger than the site accepts;
+ *   65  EX_DATAERR: the message passes a bound of its shape ([limits]
+ *       max_header_fields, max_header_line, max_mime_depth,
+ *       max_mime_parts); Postfix bounces it with the line printed
+ *       (core/msglimit.h), which names the bound;
  *   64  EX_USAGE: no recipient given.
  * Every non-zero exit prints one line on stderr saying why.
  */
@@ -22,6 +26,7 @@
 
 #include "cli.h"
 #include "core/config.h"
+#include "core/msglimit.h"
 #include "core/outq.h"
 #include "core/process.h"
 #include "core/route.h"
@@ -119,6 +124,7 @@ static int
 deliver_spool(struct cli_ctx *ctx, const char *rcpt, const char *sender_opt)
 {
 	struct config	*cfg = ctx->cfg;
+	struct msglimit_verdict verdict;
 	struct buf	 msg;
 	char		 id[SPOOL_ID_MAX], *sender;
 	int		 rc = 0;
@@ -131,6 +137,11 @@ deliver_spool(struct cli_ctx *ctx, const char *rcpt, const char *sender_opt)
 		    "4.3.0 cannot read the message");
 		buf_free(&msg);
 		return rc;
+	}
+	if (msglimit_check(cfg, buf_cstr(&msg), msg.len, &verdict)) {
+		fprintf(stderr, "metodist: %s\n", verdict.text);
+		buf_free(&msg);
+		return EX_DATAERR;
 	}
 	sender = deliver_sender(sender_opt, &msg);
 	if (spool_init(cfg->spool_dir) == -1 || spool_enter(cfg->spool_dir,

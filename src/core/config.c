@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/mbconfig.h"
 #include "mail/address.h"
+#include "mail/message.h"
 #include "util/ini.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -471,6 +472,46 @@ limits_commands(struct config_load *l, const char *v)
 	    "commands_per_day must be 1 to 100000");
 }
 
+/* The bounds of one message: at least 1 (0 would refuse every message),
+ * at most the parser's own ceilings (core/msglimit.h). */
+static const char *
+limits_header_fields(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, MESSAGE_MAX_HEADERS,
+	    &l->cfg->max_header_fields,
+	    "max_header_fields must be 1 to 1000");
+}
+
+/* A line must hold at least a folded header line of RFC 5322 (78). */
+static const char *
+limits_header_line(struct config_load *l, const char *v)
+{
+	return limits_int(v, 78, MESSAGE_MAX_LINE, &l->cfg->max_header_line,
+	    "max_header_line must be 78 to 65536 (octets)");
+}
+
+static const char *
+limits_mime_depth(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, MESSAGE_MAX_DEPTH, &l->cfg->max_mime_depth,
+	    "max_mime_depth must be 1 to 20");
+}
+
+static const char *
+limits_mime_parts(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, MESSAGE_MAX_PARTS, &l->cfg->max_mime_parts,
+	    "max_mime_parts must be 1 to 500");
+}
+
+/* Below COMMAND_MAX (32), so a letter over the limit is always seen. */
+static const char *
+limits_command_addresses(struct config_load *l, const char *v)
+{
+	return limits_int(v, 1, 30, &l->cfg->max_command_addresses,
+	    "max_command_addresses must be 1 to 30");
+}
+
 static const char *config_url(char **, const char *);
 
 static const char *
@@ -540,6 +581,11 @@ static const struct config_key config_site_keys[] = {
 	{ "limits", "posts_per_hour", limits_posts_sender },
 	{ "limits", "list_posts_per_hour", limits_posts_list },
 	{ "limits", "commands_per_day", limits_commands },
+	{ "limits", "max_header_fields", limits_header_fields },
+	{ "limits", "max_header_line", limits_header_line },
+	{ "limits", "max_mime_depth", limits_mime_depth },
+	{ "limits", "max_mime_parts", limits_mime_parts },
+	{ "limits", "max_command_addresses", limits_command_addresses },
 	{ "paths", "html", paths_html },
 	{ "archive", "search_url", archive_search_url },
 	{ "archive", "requests_per_day", archive_requests },
@@ -1022,6 +1068,11 @@ config_defaults(struct config *cfg)
 	cfg->posts_per_hour = 20;
 	cfg->list_posts_per_hour = 200;
 	cfg->commands_per_day = 50;
+	cfg->max_header_fields = MESSAGE_MAX_HEADERS;
+	cfg->max_header_line = MESSAGE_DEFAULT_LINE;
+	cfg->max_mime_depth = MESSAGE_MAX_DEPTH;
+	cfg->max_mime_parts = MESSAGE_MAX_PARTS;
+	cfg->max_command_addresses = 10;
 	cfg->archive_requests_per_day = 30;
 	cfg->report_mail = 1;
 	cfg->var_dir = config_resolve(cfg, "../var");

@@ -125,6 +125,12 @@ struct config {
 	int		 posts_per_hour;	/* per sender and list, 20 */
 	int		 list_posts_per_hour;	/* per list, 200 */
 	int		 commands_per_day;	/* command letters per sender, 50 */
+	/* bounds of one message and one command letter (core/msglimit.h) */
+	int		 max_header_fields;	/* top-level fields, 1000 */
+	int		 max_header_line;	/* octets of a line, 998 */
+	int		 max_mime_depth;	/* nesting, 20 */
+	int		 max_mime_parts;	/* MIME entities, 500 */
+	int		 max_command_addresses;	/* per letter, 10 */
 
 	/* [archive] */
 	char		*html_dir;	/* [paths] html, var_dir/html by default */

@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/fetch.h"
+#include "core/msglimit.h"
 #include "core/listaddr.h"
 #include "core/mbconfig.h"
 #include "io/spool.h"
@@ -173,6 +174,28 @@ fetch_classified(struct fetch_ctx *f, int64_t uidvalidity, const char *uid,
 	return r;
 }
 
+/*
+ * A message over a bound of [limits] (core/msglimit.h): like one too
+ * large, recorded and kept on the server, not processed, with a log line
+ * naming the bound; there is no sender's server to refuse it to.  1 over
+ * (*r set), 0 within.
+ */
+static int
+fetch_over_limits(struct fetch_ctx *f, int64_t uidvalidity, const char *uid,
+    struct buf *msg, enum fetch_result *r)
+{
+	struct msglimit_verdict	v;
+
+	if (!msglimit_check(f->cfg, buf_cstr(msg), msg->len, &v))
+		return 0;
+	log_warnx("mailbox %s: message %s: %s %zu over %zu; kept on the "
+	    "server, not processed", f->mb->name, uid, v.key, v.found,
+	    v.limit);
+	*r = fetched_record(f->db, f->mb->name, uidvalidity, uid, NULL,
+	    "") == -1 ? FETCH_TEMP : FETCH_SET_ASIDE;
+	return 1;
+}
+
 enum fetch_result
 fetch_take(struct fetch_ctx *f, int64_t uidvalidity, const char *uid,
     const char *data, size_t len)
@@ -184,6 +207,10 @@ fetch_take(struct fetch_ctx *f, int64_t uidvalidity, const char *uid,
 
 	buf_init(&msg);
 	fetch_unix_eol(data, len, &msg);
+	if (fetch_over_limits(f, uidvalidity, uid, &msg, &r)) {
+		buf_free(&msg);
+		return r;
+	}
 	n = listaddr_find(f->cfg, f->mb, buf_cstr(&msg), msg.len, &rcpts);
 	r = fetch_classified(f, uidvalidity, uid, &msg, rcpts, n);
 	str_array_free(rcpts, n);

@@ -47,7 +47,8 @@ struct fetch_ctx {
 
 enum fetch_result {
 	FETCH_SPOOLED,		/* in the spool now; finish it on the server */
-	FETCH_SET_ASIDE,	/* no list address, too large, or a duplicate:
+	FETCH_SET_ASIDE,	/* no list address, too large, over a bound
+				 * of [limits], or a duplicate:
 				 * nothing to process; finish it on the server */
 	FETCH_TEMP		/* spool or database trouble; leave it */
 };

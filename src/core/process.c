@@ -14,6 +14,7 @@
 #include "core/event.h"
 #include "core/loop.h"
 #include "core/moderate.h"
+#include "core/msglimit.h"
 #include "core/policy.h"
 #include "core/post.h"
 #include "core/process.h"
@@ -270,6 +271,25 @@ process_loaded(struct site *s, const struct spool_entry *e)
 static enum process_result process_claimed(struct site *, const char *,
 		    const char *);
 
+/*
+ * A message over a bound of [limits] that reached the spool without the
+ * ingress check (a hosted mailbox, or bounds lowered since): set aside in
+ * bad/ whole, like one larger than the site accepts, with a log line
+ * naming the bound.  1 over, 0 within.
+ */
+static int
+process_over_limits(struct site *s, const struct spool_entry *e)
+{
+	struct msglimit_verdict	v;
+
+	if (!msglimit_check(s->cfg, e->message, e->message_len, &v))
+		return 0;
+	log_warnx("process: from <%s> to %s: %s %zu over %zu; set aside in "
+	    "the spool's bad/", e->sender, e->recipient, v.key, v.found,
+	    v.limit);
+	return 1;
+}
+
 enum process_result
 process_spool_entry(struct site *s, const char *id)
 {
@@ -302,6 +322,11 @@ process_claimed(struct site *s, const char *dir, const char *id)
 		log_warn("process: cannot load");
 		spool_release(dir, id);
 		return PROCESS_TEMP;
+	}
+	if (process_over_limits(s, &e)) {
+		spool_entry_free(&e);
+		spool_set_aside(dir, id);
+		return PROCESS_DONE;
 	}
 	switch (db_int(s->db, 0, "SELECT count(*) FROM processed WHERE "
 	    "spool_id = ?1", "t", id)) {

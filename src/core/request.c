@@ -8,6 +8,14 @@
  * confirmation carrying its token, a welcome, a goodbye) answers its
  * command by itself: when every command was answered so, and nothing was
  * misunderstood, the summary is not sent at all.
+ *
+ * A letter with more commands acting on addresses than [limits]
+ * max_command_addresses allows (subscribe, unsubscribe, confirm, set,
+ * format: each changes the sender's membership of one list; who: shows
+ * a list's addresses) is carried out not at all: one answer says so and
+ * names the limit, so the sender never has to work out which half
+ * happened, and one forged letter cannot bring a mailbox more than that
+ * many confirmations.
  */
 #include <config.h>
 
@@ -283,6 +291,53 @@ request_rate(struct site *s, const struct route *rt, const struct message *m,
 	return reply_send(s, &r) == -1 ? -1 : 0;
 }
 
+/* Commands that act on an address: a membership of the sender, or the
+ * addresses of a list (who). */
+static int
+request_acts_on_address(const struct command_entry *e)
+{
+	return e == &cmd_subscribe_entry || e == &cmd_unsubscribe_entry ||
+	    e == &cmd_confirm_entry || e == &cmd_set_entry ||
+	    e == &cmd_format_entry || e == &cmd_who_entry;
+}
+
+/*
+ * More commands acting on addresses than max_command_addresses: nothing
+ * is carried out, the sender is told.  1 over (answered), 0 within, -1
+ * error.
+ */
+static int
+request_over_addresses(struct site *s, const struct route *rt,
+    const struct message *m, const char *sender,
+    const struct command_list *cl)
+{
+	struct template_var	 v[1];
+	struct reply		 r;
+	char			 max[16];
+	size_t			 i, n = 0;
+
+	for (i = 0; i < cl->n; i++)
+		if (cl->v[i].entry != NULL &&
+		    request_acts_on_address(cl->v[i].entry))
+			n++;
+	if (n <= (size_t)s->cfg->max_command_addresses)
+		return 0;
+	log_info("request: %s %s: %zu commands act on addresses, over "
+	    "max_command_addresses %d; none carried out",
+	    rt->list ? rt->list->name : "site", sender, n,
+	    s->cfg->max_command_addresses);
+	snprintf(max, sizeof max, "%d", s->cfg->max_command_addresses);
+	v[0] = (struct template_var){ "limit", max };
+	memset(&r, 0, sizeof r);
+	r.template = "limit-addresses";
+	r.list = rt->list;
+	r.to = sender;
+	r.orig = m;
+	r.vars = v;
+	r.nvars = 1;
+	return reply_send(s, &r) == -1 ? -1 : 1;
+}
+
 int
 request_handle(struct site *s, const struct route *rt,
     const struct message *m, const char *envelope_sender)
@@ -310,6 +365,11 @@ request_handle(struct site *s, const struct route *rt,
 	if (request_commands(s, rt, m, sender, &cl) == -1) {
 		free(sender);
 		return -1;
+	}
+	if ((rc = request_over_addresses(s, rt, m, sender, &cl)) != 0) {
+		command_list_free(&cl);
+		free(sender);
+		return rc == -1 ? -1 : 0;
 	}
 	buf_init(&results);
 	memset(&ctx, 0, sizeof ctx);

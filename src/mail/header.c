@@ -86,6 +86,7 @@ header_add_field(struct header_list *hl, const char *p, size_t name_len,
 {
 	struct header_field	*f;
 
+	hl->nseen++;
 	if (hl->nfields >= HEADER_MAX_FIELDS) {
 		hl->truncated = 1;
 		return;

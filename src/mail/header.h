@@ -7,7 +7,8 @@
  * and its raw bytes, folding included, without copying them: the raw
  * bytes must outlive the list.  A line that is neither a field nor a
  * continuation ends the header block there (the rest is body), as
- * tolerant readers do.  At most HEADER_MAX_FIELDS fields are recorded.
+ * tolerant readers do.  At most HEADER_MAX_FIELDS fields are recorded;
+ * nseen counts every field of the block, so a caller can tell by how much.
  *
  * header_decode() turns a raw header value into UTF-8: unfolds it,
  * decodes RFC 2047 encoded words in any charset iconv knows (koi8-r,
@@ -37,6 +38,7 @@ struct header_list {
 	size_t			 nfields;
 	size_t			 body_offset;	/* first byte of the body */
 	int			 truncated;	/* more than HEADER_MAX_FIELDS */
+	size_t			 nseen;		/* fields seen, recorded or not */
 };
 
 void	 header_split(const char *raw, size_t len, struct header_list *);

@@ -16,6 +16,12 @@
  * parent's own fields in.  When libetpan fails, or the bytes declare more
  * nested containers than MESSAGE_MAX_PARTS (libetpan recurses without a
  * bound), the message is read as one part and marked malformed.
+ *
+ * message_check() counts with the same rules as the walk (a node at
+ * depth d > 0 is one part; nodes deeper than the depth bound or past the
+ * parts bound are where the walk stops), over the whole libetpan tree,
+ * named message attachments included, so a message it lets through never
+ * reaches a bound of the walk.
  */
 #include "config.h"
 
@@ -506,11 +512,14 @@ message_walk_node(struct message_walk *w, struct mailmime *mm,
 	const char		*body = message_body_start(mm);
 	clistiter		*it;
 
-	if (depth > MESSAGE_MAX_DEPTH || w->nparts >= MESSAGE_MAX_PARTS) {
+	/* The message itself (depth 0) is not one of its parts. */
+	if (depth > MESSAGE_MAX_DEPTH ||
+	    (depth > 0 && w->nparts >= MESSAGE_MAX_PARTS)) {
 		w->m->malformed = 1;
 		return;
 	}
-	w->nparts++;
+	if (depth > 0)
+		w->nparts++;
 	if (hstart == NULL || body == NULL || body < hstart)
 		hstart = body;
 	message_part_read(hstart, hstart == NULL ? 0 : (size_t)(body - hstart),
@@ -816,4 +825,135 @@ message_header(const struct message *m, const char *name)
 		v = header_value(&hl, (size_t)i);
 	header_list_free(&hl);
 	return v;
+}
+
+/* ---- the gate: message_check ---- */
+
+void
+message_limits_default(struct message_limits *lim)
+{
+	lim->header_fields = MESSAGE_MAX_HEADERS;
+	lim->line = MESSAGE_DEFAULT_LINE;
+	lim->depth = MESSAGE_MAX_DEPTH;
+	lim->parts = MESSAGE_MAX_PARTS;
+}
+
+/* The length of the first line longer than max (line end not counted),
+ * or 0. */
+static size_t
+message_long_line(const char *raw, size_t len, size_t max)
+{
+	const char	*p = raw, *end = raw + len, *nl;
+	size_t		 n;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl == NULL ? end : nl) - p);
+		if (nl != NULL && n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > max)
+			return n;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+struct message_measure {
+	const struct message_limits	*lim;
+	size_t				 parts;
+	size_t				 depth;
+};
+
+/* Count mm and below; -1 as soon as a bound is passed. */
+static int
+message_measure_node(struct message_measure *ms, struct mailmime *mm,
+    size_t depth)
+{
+	clistiter	*it;
+
+	if (depth > 0) {
+		if (depth > ms->depth)
+			ms->depth = depth;
+		if (depth > ms->lim->depth || ++ms->parts > ms->lim->parts)
+			return -1;
+	}
+	if (mm->mm_type == MAILMIME_MESSAGE &&
+	    mm->mm_data.mm_message.mm_msg_mime != NULL)
+		return message_measure_node(ms,
+		    mm->mm_data.mm_message.mm_msg_mime, depth + 1);
+	if (mm->mm_type != MAILMIME_MULTIPLE ||
+	    mm->mm_data.mm_multipart.mm_mp_list == NULL)
+		return 0;
+	for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list);
+	    it != NULL; it = clist_next(it))
+		if (message_measure_node(ms, clist_content(it), depth + 1) ==
+		    -1)
+			return -1;
+	return 0;
+}
+
+static enum message_bound
+message_check_mime(const char *raw, size_t len,
+    const struct message_limits *lim, size_t *found)
+{
+	struct message_measure	 ms;
+	struct mailmime		*mime = NULL;
+	char			*copy;
+	size_t			 idx = 0, n;
+
+	if ((n = message_count_containers(raw, len)) > MESSAGE_MAX_PARTS) {
+		*found = n;
+		return MESSAGE_OVER_PARTS;
+	}
+	copy = xmalloc(len + 1);
+	memcpy(copy, raw, len);
+	copy[len] = '\0';
+	memset(&ms, 0, sizeof ms);
+	ms.lim = lim;
+	if (mailmime_parse(copy, len, &idx, &mime) == MAILIMF_NO_ERROR &&
+	    mime != NULL) {
+		message_measure_node(&ms, mime, 0);
+		mailmime_free(mime);
+	}
+	free(copy);
+	if (ms.depth > lim->depth) {
+		*found = ms.depth;
+		return MESSAGE_OVER_DEPTH;
+	}
+	if (ms.parts > lim->parts) {
+		*found = ms.parts;
+		return MESSAGE_OVER_PARTS;
+	}
+	return MESSAGE_WITHIN;
+}
+
+enum message_bound
+message_check(const char *raw, size_t len, const struct message_limits *lim,
+    size_t *found)
+{
+	struct header_list	 hl;
+	size_t			 skip, n, dummy;
+
+	if (found == NULL)
+		found = &dummy;
+	*found = 0;
+	if (raw == NULL || len == 0)
+		return MESSAGE_WITHIN;
+	skip = message_postmark(raw, len);
+	header_split(raw + skip, len - skip, &hl);
+	n = hl.nseen;
+	header_list_free(&hl);
+	if (n > lim->header_fields) {
+		*found = n;
+		return MESSAGE_OVER_HEADER_FIELDS;
+	}
+	if ((n = message_long_line(raw, len, lim->line)) > 0) {
+		*found = n;
+		return MESSAGE_OVER_LINE;
+	}
+	if (len - skip == 0)
+		return MESSAGE_WITHIN;
+	return message_check_mime(raw + skip, len - skip, lim, found);
 }

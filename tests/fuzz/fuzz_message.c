@@ -7,6 +7,9 @@
  * every string it returns is valid UTF-8; subject and text are never
  * NULL; body_offset lies within the input; attachment counts respect
  * MESSAGE_MAX_PARTS.  message_header() is exercised on common names.
+ * message_check() runs on the same bytes with the default bounds and with
+ * small ones: it never fails, and a bound it reports was really passed
+ * (what it found is beyond the limit).
  */
 #include "config.h"
 
@@ -47,9 +50,39 @@ fuzz_message_check(const struct message *m, size_t len)
 	}
 }
 
+static void
+fuzz_message_limits(const char *raw, size_t len,
+    const struct message_limits *lim)
+{
+	enum message_bound	r;
+	size_t			found = 0;
+
+	r = message_check(raw, len, lim, &found);
+	switch (r) {
+	case MESSAGE_WITHIN:
+		FUZZ_CHECK(found == 0, "within, yet something found");
+		break;
+	case MESSAGE_OVER_HEADER_FIELDS:
+		FUZZ_CHECK(found > lim->header_fields, "fields not over");
+		break;
+	case MESSAGE_OVER_LINE:
+		FUZZ_CHECK(found > lim->line && found <= len, "line not over");
+		break;
+	case MESSAGE_OVER_DEPTH:
+		FUZZ_CHECK(found > lim->depth, "depth not over");
+		break;
+	case MESSAGE_OVER_PARTS:
+		FUZZ_CHECK(found > lim->parts, "parts not over");
+		break;
+	default:
+		FUZZ_CHECK(0, "message_check: unknown answer");
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
+	struct message_limits	 lim;
 	static const char *const names[] = { "From", "Subject",
 	    "Content-Type", "Received", "X-No-Such" };
 	struct message	*m;
@@ -61,6 +94,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	if (len > 0)
 		memcpy(raw, data, len);
+	message_limits_default(&lim);
+	fuzz_message_limits(raw, len, &lim);
+	lim = (struct message_limits){ 3, 78, 2, 3 };
+	fuzz_message_limits(raw, len, &lim);
 	m = message_parse(raw, len);
 	fuzz_message_check(m, len);
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {

@@ -620,6 +620,75 @@ START_TEST(test_unknown_help_once)
 }
 END_TEST
 
+
+/* max_command_addresses (10 by default): ten commands acting on
+ * addresses are carried out; eleven, none, and one answer says so. */
+#define SITE	"metodist@lists.example.org"
+
+static const char addr_cmds[] =
+    "subscribe math\nsubscribe closed\nsubscribe moder\n"
+    "unsubscribe math\nunsubscribe closed\nunsubscribe moder\n"
+    "who math\nwho closed\nwho moder\nhelp\nlists\nset math digest\n";
+
+/* Letters queued for rcpt whose text has needle. */
+static int
+letters_with(const char *rcpt, const char *needle)
+{
+	sqlite3_stmt	*st;
+	char		*path, *data;
+	size_t		 len;
+	int		 n = 0;
+
+	st = db_stmt(site.db, "SELECT o.path FROM outbound o JOIN deliveries "
+	    "d ON d.outbound_id = o.id WHERE d.recipient = ?1", "t", rcpt);
+	ck_assert_ptr_nonnull(st);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		path = db_text(st, 0);
+		data = read_whole(path, &len);
+		if (data != NULL && strstr(data, needle) != NULL)
+			n++;
+		free(data);
+		free(path);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+START_TEST(test_command_addresses_limit)
+{
+	send_cmd(ANNA, SITE, "Команды", addr_cmds);
+	/* subscribe math asked for confirmation, subscribe moder went to
+	 * the coordinators: the commands ran */
+	ck_assert_int_eq(token_for("subscribe", ANNA, (char[TOKEN_LEN + 1]){
+	    0 }), 0);
+	ck_assert_int_eq(db_int(site.db, 0, "SELECT count(*) FROM held", ""),
+	    1);
+	ck_assert_int_ge(letters_to(ANNA), 1);
+	ck_assert_int_eq(letters_with(ANNA, "не выполнена ни одна"),
+	    0);
+}
+END_TEST
+
+START_TEST(test_command_addresses_over)
+{
+	char	*l, *body;
+
+	body = xasprintf("%sset closed digest\n", addr_cmds);
+	send_cmd(BORIS, SITE, "Команды", body);
+	free(body);
+	ck_assert_int_eq(token_for("subscribe", BORIS, (char[TOKEN_LEN + 1]){
+	    0 }), -1);
+	ck_assert_int_eq(db_int(site.db, 0, "SELECT count(*) FROM held",
+	    ""), 0);
+	ck_assert_int_eq(letters_to(BORIS), 1);
+	l = last_letter(BORIS);
+	assert_has(l, "больше 10 команд");
+	assert_has(l, "не выполнена ни одна");
+	assert_has(l, "Auto-Submitted: auto-replied");
+	free(l);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -645,6 +714,8 @@ main(void)
 	tcase_add_test(tc, test_who_set_which);
 	tcase_add_test(tc, test_policies_and_site);
 	tcase_add_test(tc, test_unknown_help_once);
+	tcase_add_test(tc, test_command_addresses_limit);
+	tcase_add_test(tc, test_command_addresses_over);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

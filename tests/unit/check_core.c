@@ -28,6 +28,7 @@
 #include "core/listmsg.h"
 #include "core/loop.h"
 #include "core/moderate.h"
+#include "core/msglimit.h"
 #include "core/outq.h"
 #include "core/policy.h"
 #include "core/process.h"
@@ -321,6 +322,119 @@ START_TEST(test_config_missing_file)
 	ck_assert_int_ge(e.n, 1);
 	ck_assert_str_eq(e.file[0], p);
 	free(p);
+}
+END_TEST
+
+
+/* ---- config: [limits] bounds of one message and one letter ---- */
+
+static const struct {
+	const char	*key;
+	const char	*value;
+	int		 ok;
+} msglimit_cases[] = {
+	{ "max_header_fields", "1", 1 }, { "max_header_fields", "1000", 1 },
+	{ "max_header_fields", "0", 0 }, { "max_header_fields", "1001", 0 },
+	{ "max_header_line", "78", 1 }, { "max_header_line", "65536", 1 },
+	{ "max_header_line", "77", 0 }, { "max_header_line", "65537", 0 },
+	{ "max_mime_depth", "1", 1 }, { "max_mime_depth", "20", 1 },
+	{ "max_mime_depth", "0", 0 }, { "max_mime_depth", "21", 0 },
+	{ "max_mime_parts", "1", 1 }, { "max_mime_parts", "500", 1 },
+	{ "max_mime_parts", "0", 0 }, { "max_mime_parts", "501", 0 },
+	{ "max_mime_parts", "-1", 0 }, { "max_mime_parts", "ten", 0 },
+	{ "max_command_addresses", "1", 1 },
+	{ "max_command_addresses", "30", 1 },
+	{ "max_command_addresses", "0", 0 },
+	{ "max_command_addresses", "31", 0 },
+	{ "max_header_line", "99999999999999999999999", 0 },
+};
+
+static int
+msglimit_value(const struct config *cfg, const char *key)
+{
+	if (strcmp(key, "max_header_fields") == 0)
+		return cfg->max_header_fields;
+	if (strcmp(key, "max_header_line") == 0)
+		return cfg->max_header_line;
+	if (strcmp(key, "max_mime_depth") == 0)
+		return cfg->max_mime_depth;
+	if (strcmp(key, "max_mime_parts") == 0)
+		return cfg->max_mime_parts;
+	return cfg->max_command_addresses;
+}
+
+START_TEST(test_config_msglimits)
+{
+	struct errs	 e;
+	struct config	*cfg;
+	char		*conf, *confdir, *extra;
+
+	extra = xasprintf("[limits]\n%s = %s\n", msglimit_cases[_i].key,
+	    msglimit_cases[_i].value);
+	config_tree(extra, "math.conf", list_good, &conf, &confdir);
+	memset(&e, 0, sizeof e);
+	cfg = config_load(conf, errs_cb, &e);
+	if (msglimit_cases[_i].ok) {
+		ck_assert_msg(cfg != NULL, "%s = %s: %s",
+		    msglimit_cases[_i].key, msglimit_cases[_i].value,
+		    e.msg[0]);
+		ck_assert_int_eq(msglimit_value(cfg, msglimit_cases[_i].key),
+		    atoi(msglimit_cases[_i].value));
+		config_free(cfg);
+	} else {
+		ck_assert_msg(cfg == NULL, "%s = %s accepted",
+		    msglimit_cases[_i].key, msglimit_cases[_i].value);
+		ck_assert_int_eq(e.n, 1);
+		ck_assert_int_eq(e.line[0], 5);
+		ck_assert_msg(strstr(e.msg[0], msglimit_cases[_i].key) != NULL,
+		    "'%s' does not name %s", e.msg[0], msglimit_cases[_i].key);
+	}
+	free(extra);
+	free(conf);
+	free(confdir);
+}
+END_TEST
+
+/* The defaults, and the verdict ingress answers with. */
+START_TEST(test_msglimit_verdict)
+{
+	struct msglimit_verdict	 v;
+	struct errs		 e;
+	struct config		*cfg;
+	char			*conf, *confdir;
+	const char		*three = "Subject: s\nContent-Type: multipart/"
+	    "mixed; boundary=w\n\n--w\n\na\n--w\n\nb\n--w--\n";
+
+	config_tree("", "math.conf", list_good, &conf, &confdir);
+	memset(&e, 0, sizeof e);
+	ck_assert_ptr_nonnull(cfg = config_load(conf, errs_cb, &e));
+	ck_assert_int_eq(cfg->max_header_fields, 1000);
+	ck_assert_int_eq(cfg->max_header_line, 16384);
+	ck_assert_int_eq(cfg->max_mime_depth, 20);
+	ck_assert_int_eq(cfg->max_mime_parts, 500);
+	ck_assert_int_eq(cfg->max_command_addresses, 10);
+	ck_assert_int_eq(msglimit_check(cfg, three, strlen(three), &v), 0);
+	ck_assert_int_eq(v.bound, MESSAGE_WITHIN);
+
+	cfg->max_mime_parts = 2;	/* three parts: the multipart, a, b */
+	ck_assert_int_eq(msglimit_check(cfg, three, strlen(three), &v), 1);
+	ck_assert_str_eq(v.key, "max_mime_parts");
+	ck_assert_uint_eq(v.limit, 2);
+	ck_assert_uint_eq(v.found, 3);
+	ck_assert_msg(strncmp(v.text, "5.6.0 ", 6) == 0 &&
+	    strstr(v.text, "2 MIME parts") != NULL &&
+	    strstr(v.text, "max_mime_parts") != NULL, "%s", v.text);
+	cfg->max_mime_parts = 3;
+	ck_assert_int_eq(msglimit_check(cfg, three, strlen(three), &v), 0);
+
+	cfg->max_header_fields = 1;
+	ck_assert_int_eq(msglimit_check(cfg, three, strlen(three), &v), 1);
+	ck_assert_str_eq(v.key, "max_header_fields");
+	ck_assert_msg(strstr(v.text, "2 header fields") != NULL, "%s",
+	    v.text);
+	config_free(cfg);
+	free(conf);
+	free(confdir);
 }
 END_TEST
 
@@ -1432,6 +1546,24 @@ START_TEST(test_integration)
 	    "list_id = ?1 AND number = 1 AND message_id = ?2", "it", lid,
 	    "post-1@school.example.org"), 1);
 
+	/* over a bound lowered since it was spooled (as a hosted mailbox
+	 * spools without the ingress check): set aside whole in bad/,
+	 * nothing sent, nothing archived */
+	cfg->max_header_fields = 4;
+	deliver(&s, "anna@school.example.org",
+	    "From: anna@school.example.org\nTo: math@lists.example.org\n"
+	    "Subject: Five fields\nMessage-ID: <five@school.example.org>\n"
+	    "Date: Tue, 12 May 2026 11:00:00 +0500\n\nFive.\n", 0, &added);
+	names_free(&added);
+	cfg->max_header_fields = 1000;
+	v = xasprintf("%s/bad", cfg->spool_dir);
+	list_dir(v, &sp);
+	ck_assert_uint_eq(sp.n, 1);
+	names_free(&sp);
+	free(v);
+	ck_assert_int_eq(db_int(s.db, -1, "SELECT count(*) FROM posts WHERE "
+	    "message_id = ?1", "t", "five@school.example.org"), 0);
+
 	/* the same Message-ID again: nothing new, and not counted again
 	 * against the posts-per-hour limits */
 	deliver(&s, "anna@school.example.org", post_msg, 0, &added);
@@ -1499,6 +1631,9 @@ core_suite(void)
 	tcase_add_test(tc, test_config_minimal_ok);
 	tcase_add_test(tc, test_config_all_errors);
 	tcase_add_test(tc, test_config_missing_file);
+	tcase_add_loop_test(tc, test_config_msglimits, 0,
+	    NELEM(msglimit_cases));
+	tcase_add_test(tc, test_msglimit_verdict);
 
 	tc = testlib_tcase(s, "route");
 	tcase_add_loop_test(tc, test_route, 0, NELEM(route_cases));

@@ -439,6 +439,35 @@ START_TEST(test_fetch_order)
 }
 END_TEST
 
+/* A message over a bound of [limits] is recorded and kept on the server,
+ * not spooled; at the bound it is spooled (take() writes 5 fields). */
+START_TEST(test_fetch_limits)
+{
+	struct config	*cfg;
+	struct site	 site;
+	struct fetch_ctx f;
+	int		 transient;
+
+	cfg = hosted_config("[mailbox]\nhost = h\nuser = u\npassword = p\n",
+	    NULL);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(site_open(cfg, &site, &transient), 0);
+	f.cfg = cfg;
+	f.mb = cfg->mailboxes[0];
+	f.db = site.db;
+	cfg->max_header_fields = 5;
+	ck_assert_int_eq(take(&f, 5, "1", "math@lists.example.org",
+	    "<l1@x>"), FETCH_SPOOLED);
+	cfg->max_header_fields = 4;
+	ck_assert_int_eq(take(&f, 5, "2", "math@lists.example.org",
+	    "<l2@x>"), FETCH_SET_ASIDE);
+	ck_assert_int_eq(fetch_state(&f, 5, "2"), FETCHED_SPOOLED);
+	ck_assert_int_eq(spool_entries(cfg, "mb.default."), 1);
+	site_close(&site);
+	config_free(cfg);
+}
+END_TEST
+
 static const struct {
 	const char	*utf8;
 	const char	*imap;
@@ -483,6 +512,7 @@ main(void)
 	tcase_add_loop_test(tc, test_mutf7, 0, (int)NELEM(mutf7_cases));
 	tc = testlib_tcase_tmp(s, "fetch");
 	tcase_add_test(tc, test_fetch_order);
+	tcase_add_test(tc, test_fetch_limits);
 	tc = testlib_tcase(s, "pace");
 	tcase_add_loop_test(tc, test_pace, 0, (int)NELEM(pace_cases));
 	tcase_add_test(tc, test_pace_hour);

@@ -544,6 +544,253 @@ START_TEST(test_message_hostile)
 }
 END_TEST
 
+
+/* ---- message_check: each bound at its limit and one past it ---- */
+
+/* A message of n header fields (Subject and n - 1 others). */
+static void
+mk_fields(struct buf *b, size_t n)
+{
+	size_t	i;
+
+	buf_reset(b);
+	buf_adds(b, "Subject: fields\n");
+	for (i = 1; i < n; i++)
+		buf_addf(b, "X-F%zu: %zu\n", i, i);
+	buf_adds(b, "\nbody\n");
+}
+
+static const struct {
+	size_t	limit;
+	size_t	n;
+	int	over;
+} fields_cases[] = {
+	{ 10, 10, 0 }, { 10, 11, 1 }, { 1, 1, 0 }, { 1, 2, 1 },
+	{ MESSAGE_MAX_HEADERS, MESSAGE_MAX_HEADERS, 0 },
+	{ MESSAGE_MAX_HEADERS, MESSAGE_MAX_HEADERS + 1, 1 },
+};
+
+START_TEST(test_check_fields)
+{
+	struct message_limits	lim;
+	struct buf		b;
+	size_t			found = 0;
+	enum message_bound	r;
+
+	message_limits_default(&lim);
+	lim.header_fields = fields_cases[_i].limit;
+	buf_init(&b);
+	mk_fields(&b, fields_cases[_i].n);
+	r = message_check(b.data, b.len, &lim, &found);
+	if (fields_cases[_i].over) {
+		ck_assert_int_eq(r, MESSAGE_OVER_HEADER_FIELDS);
+		ck_assert_uint_eq(found, fields_cases[_i].n);
+	} else
+		ck_assert_int_eq(r, MESSAGE_WITHIN);
+	buf_free(&b);
+}
+END_TEST
+
+static const struct {
+	size_t		 limit;
+	size_t		 n;		/* octets of the long line */
+	const char	*eol;		/* its end; NULL: last, no end */
+	int		 in_header;
+	int		 over;
+} line_cases[] = {
+	{ 100, 100, "\n", 0, 0 }, { 100, 101, "\n", 0, 1 },
+	{ 100, 100, "\r\n", 0, 0 }, { 100, 101, "\r\n", 0, 1 },
+	{ 100, 100, "\n", 1, 0 }, { 100, 101, "\n", 1, 1 },
+	{ 100, 100, NULL, 0, 0 }, { 100, 101, NULL, 0, 1 },
+	{ 998, 998, "\r\n", 0, 0 },
+	{ 998, 999, "\r\n", 0, 1 },
+	{ MESSAGE_DEFAULT_LINE, MESSAGE_DEFAULT_LINE, "\r\n", 0, 0 },
+	{ MESSAGE_DEFAULT_LINE, MESSAGE_DEFAULT_LINE + 1, "\r\n", 0, 1 },
+	{ MESSAGE_MAX_LINE, MESSAGE_MAX_LINE, "\n", 0, 0 },
+	{ MESSAGE_MAX_LINE, MESSAGE_MAX_LINE + 1, "\n", 0, 1 },
+};
+
+START_TEST(test_check_line)
+{
+	struct message_limits	lim;
+	struct buf		b;
+	size_t			found = 0, i, n = line_cases[_i].n;
+	const char		*eol = line_cases[_i].eol;
+	enum message_bound	r;
+
+	message_limits_default(&lim);
+	lim.line = line_cases[_i].limit;
+	buf_init(&b);
+	if (line_cases[_i].in_header) {
+		buf_adds(&b, "X-Long: ");
+		for (i = 8; i < n; i++)
+			buf_addc(&b, 'h');
+		buf_adds(&b, eol);
+		buf_adds(&b, "Subject: s\n\nbody\n");
+	} else {
+		buf_adds(&b, "Subject: s\n\nfirst\n");
+		for (i = 0; i < n; i++)
+			buf_addc(&b, 'a' + (int)(i % 26));
+		buf_adds(&b, eol ? eol : "");
+		if (eol != NULL)
+			buf_adds(&b, "last\n");
+	}
+	r = message_check(b.data, b.len, &lim, &found);
+	if (line_cases[_i].over) {
+		ck_assert_int_eq(r, MESSAGE_OVER_LINE);
+		ck_assert_uint_eq(found, n);
+	} else
+		ck_assert_int_eq(r, MESSAGE_WITHIN);
+	buf_free(&b);
+}
+END_TEST
+
+/* levels multiparts one in another, a text at the bottom: depth
+ * levels + 1, parts levels + 1. */
+static void
+mk_nested(struct buf *b, int levels)
+{
+	int	i;
+
+	buf_reset(b);
+	buf_adds(b, "Subject: nested\nMIME-Version: 1.0\n");
+	for (i = 0; i < levels; i++)
+		buf_addf(b, "Content-Type: multipart/mixed; boundary=n%d\n\n"
+		    "--n%d\n", i, i);
+	buf_adds(b, "Content-Type: text/plain\n\nleaf\n");
+	for (i = levels - 1; i >= 0; i--)
+		buf_addf(b, "--n%d--\n", i);
+}
+
+static const struct {
+	size_t	limit;
+	int	levels;
+	int	over;
+} depth_cases[] = {
+	{ 1, 0, 0 }, { 1, 1, 1 }, { 5, 4, 0 }, { 5, 5, 1 },
+	{ MESSAGE_MAX_DEPTH, MESSAGE_MAX_DEPTH - 1, 0 },
+	{ MESSAGE_MAX_DEPTH, MESSAGE_MAX_DEPTH, 1 },
+};
+
+START_TEST(test_check_depth)
+{
+	struct message_limits	lim;
+	struct message		*m;
+	struct buf		b;
+	size_t			found = 0;
+	enum message_bound	r;
+
+	message_limits_default(&lim);
+	lim.depth = depth_cases[_i].limit;
+	buf_init(&b);
+	mk_nested(&b, depth_cases[_i].levels);
+	r = message_check(b.data, b.len, &lim, &found);
+	if (depth_cases[_i].over) {
+		ck_assert_int_eq(r, MESSAGE_OVER_DEPTH);
+		ck_assert_uint_eq(found, depth_cases[_i].limit + 1);
+	} else {
+		ck_assert_int_eq(r, MESSAGE_WITHIN);
+		/* within the bound, the parser reaches the bottom */
+		m = message_parse(b.data, b.len);
+		ck_assert_int_eq(m->malformed, 0);
+		ck_assert_msg(strncmp(m->text, "leaf", 4) == 0, "text \"%s\"",
+		    m->text);
+		message_free(m);
+	}
+	buf_free(&b);
+}
+END_TEST
+
+/* A multipart/mixed of n named files: n + 1 parts. */
+static void
+mk_wide(struct buf *b, int n)
+{
+	int	i;
+
+	buf_reset(b);
+	buf_adds(b, "Subject: wide\nContent-Type: multipart/mixed; "
+	    "boundary=w\n\n");
+	for (i = 0; i < n; i++)
+		buf_addf(b, "--w\nContent-Type: application/x-n; name=f%d\n"
+		    "\nx\n", i);
+	buf_adds(b, "--w--\n");
+}
+
+static const struct {
+	size_t	limit;
+	int	files;
+	int	over;
+} parts_cases[] = {
+	{ 2, 1, 0 }, { 2, 2, 1 }, { 10, 9, 0 }, { 10, 10, 1 },
+	{ MESSAGE_MAX_PARTS, MESSAGE_MAX_PARTS - 1, 0 },
+	{ MESSAGE_MAX_PARTS, MESSAGE_MAX_PARTS, 1 },
+};
+
+START_TEST(test_check_parts)
+{
+	struct message_limits	lim;
+	struct message		*m;
+	struct buf		b;
+	size_t			found = 0;
+	enum message_bound	r;
+
+	message_limits_default(&lim);
+	lim.parts = parts_cases[_i].limit;
+	buf_init(&b);
+	mk_wide(&b, parts_cases[_i].files);
+	r = message_check(b.data, b.len, &lim, &found);
+	if (parts_cases[_i].over) {
+		ck_assert_int_eq(r, MESSAGE_OVER_PARTS);
+		ck_assert_uint_eq(found, parts_cases[_i].limit + 1);
+	} else {
+		ck_assert_int_eq(r, MESSAGE_WITHIN);
+		/* within the bound, the parser keeps every file */
+		m = message_parse(b.data, b.len);
+		ck_assert_int_eq(m->malformed, 0);
+		ck_assert_uint_eq(m->nattachments,
+		    (size_t)parts_cases[_i].files);
+		message_free(m);
+	}
+	buf_free(&b);
+}
+END_TEST
+
+/* Containers beyond the ceiling, the order of the bounds, no message. */
+START_TEST(test_check_misc)
+{
+	struct message_limits	lim;
+	struct buf		b;
+	size_t			found = 7;
+	int			i;
+
+	message_limits_default(&lim);
+	buf_init(&b);
+	for (i = 0; i < 3000; i++)
+		buf_adds(&b, "Content-Type: message/rfc822\n\n");
+	ck_assert_int_eq(message_check(b.data, b.len, &lim, &found),
+	    MESSAGE_OVER_PARTS);
+	ck_assert_uint_gt(found, MESSAGE_MAX_PARTS);
+
+	/* two fields, six parts: the parts are named */
+	lim.header_fields = 2;
+	lim.parts = 2;
+	mk_wide(&b, 5);
+	ck_assert_int_eq(message_check(b.data, b.len, &lim, NULL),
+	    MESSAGE_OVER_PARTS);
+	/* over the fields and the parts: the fields are named first */
+	buf_reset(&b);
+	buf_adds(&b, "A: 1\nB: 2\nC: 3\nContent-Type: multipart/mixed; "
+	    "boundary=w\n\n--w\n\nx\n--w\n\ny\n--w--\n");
+	ck_assert_int_eq(message_check(b.data, b.len, &lim, NULL),
+	    MESSAGE_OVER_HEADER_FIELDS);
+
+	ck_assert_int_eq(message_check(NULL, 0, &lim, &found),
+	    MESSAGE_WITHIN);
+	ck_assert_uint_eq(found, 0);
+	buf_free(&b);
+}
+END_TEST
+
 /* ---- html2text ---- */
 
 static const struct {
@@ -751,6 +998,14 @@ mail_suite(void)
 	tcase_add_test(tc, test_message_empty);
 	tcase_add_test(tc, test_message_huge_header);
 	tcase_add_test(tc, test_message_hostile);
+
+	tc = testlib_tcase(s, "limits");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_check_fields, 0, NELEM(fields_cases));
+	tcase_add_loop_test(tc, test_check_line, 0, NELEM(line_cases));
+	tcase_add_loop_test(tc, test_check_depth, 0, NELEM(depth_cases));
+	tcase_add_loop_test(tc, test_check_parts, 0, NELEM(parts_cases));
+	tcase_add_test(tc, test_check_misc);
 
 	tc = testlib_tcase(s, "html2text");
 	tcase_add_loop_test(tc, test_html2text, 0, NELEM(html_cases));
