@@ -155,6 +155,27 @@ queue_mark_sent(sqlite3 *db, int64_t id)
 }
 
 int
+queue_mark_sent_many(sqlite3 *db, const int64_t *ids, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	if (db_begin(db) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (queue_mark_sent(db, ids[i]) == -1) {
+			db_rollback(db);
+			return -1;
+		}
+	if (db_commit(db) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int
 queue_mark_deferred(sqlite3 *db, int64_t id, time_t next, const char *err)
 {
 	return db_exec(db, "UPDATE deliveries SET attempts = attempts + 1, "
