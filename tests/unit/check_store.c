@@ -918,6 +918,34 @@ START_TEST(test_sentlog_own_pid)
 }
 END_TEST
 
+START_TEST(test_queue_mark_sent_many)
+{
+	int64_t	o, id[4];
+	int	i;
+
+	o = queue_outbound(db, "notice", 0, 0, "/q/n.eml", "");
+	for (i = 0; i < 4; i++) {
+		char	rcpt[32];
+
+		snprintf(rcpt, sizeof rcpt, "r%d@example.org", i);
+		ck_assert_int_eq(queue_add_recipient(db, o, rcpt), 0);
+		id[i] = sqlite3_last_insert_rowid(db);
+	}
+	ck_assert_int_eq(queue_mark_deferred(db, id[1], time(NULL) + 60,
+	    "4.2.0 later"), 0);
+	/* out of order, with a repeat; the one between is not touched */
+	{
+		int64_t	acked[] = { id[3], id[0], id[2], id[3] };
+
+		ck_assert_int_eq(queue_mark_sent_many(db, acked, 4), 0);
+	}
+	assert_state(id[0], "sent/1");
+	assert_state(id[1], "pending/1");
+	assert_state(id[2], "sent/1");
+	assert_state(id[3], "sent/1");
+}
+END_TEST
+
 /* ---- the statement cache ---- */
 
 START_TEST(test_db_stmt_cache)
@@ -1167,6 +1195,7 @@ store_suite(void)
 	tcase_add_test(tc, test_sentlog_recover_dead);
 	tcase_add_test(tc, test_sentlog_recover_live);
 	tcase_add_test(tc, test_sentlog_own_pid);
+	tcase_add_test(tc, test_queue_mark_sent_many);
 	tcase_add_test(tc, test_db_stmt_cache);
 
 	tc = testlib_tcase_fixture(s, "misc", db_setup, db_teardown);
