@@ -41,9 +41,12 @@ struct db_slot {
 	int		 busy;
 };
 
+/* What is kept per open connection: its statements, and whether it is
+ * inside a transaction of db_begin(). */
 struct db_cache {
 	sqlite3		*db;
 	struct db_slot	 slot[DB_CACHE_SLOTS];
+	int		 txn;
 	struct db_cache	*next;
 };
 
@@ -90,6 +93,52 @@ db_cache_give(struct db_slot *sl)
 	pthread_mutex_unlock(&db_cache_lock);
 }
 
+/* db's entry; the caller holds db_cache_lock. */
+static struct db_cache *
+db_cache_find(sqlite3 *db)
+{
+	struct db_cache	*c;
+
+	for (c = db_caches; c != NULL && c->db != db; c = c->next)
+		;
+	return c;
+}
+
+static void
+db_txn_mark(sqlite3 *db, int on)
+{
+	struct db_cache	*c;
+
+	pthread_mutex_lock(&db_cache_lock);
+	if ((c = db_cache_find(db)) != NULL)
+		c->txn = on;
+	pthread_mutex_unlock(&db_cache_lock);
+}
+
+/*
+ * After some errors (out of memory, I/O, a full disk) SQLite rolls the
+ * whole transaction back by itself.  The statements that follow would
+ * then each commit on their own, making half a transaction durable (a
+ * post's index entry without the post, say).  So once db_begin()'s
+ * transaction is gone, every statement fails until the caller commits
+ * (which fails) or rolls back.
+ */
+static int
+db_txn_lost(sqlite3 *db, const char *sql)
+{
+	struct db_cache	*c;
+	int		 lost;
+
+	pthread_mutex_lock(&db_cache_lock);
+	c = db_cache_find(db);
+	lost = c != NULL && c->txn && sqlite3_get_autocommit(db);
+	pthread_mutex_unlock(&db_cache_lock);
+	if (lost)
+		log_warnx("db: %s: not run, the transaction was rolled back "
+		    "after an error", sql);
+	return lost;
+}
+
 /* The cached statement for sql, taken; NULL to prepare a fresh one. */
 static struct db_slot *
 db_cache_take(sqlite3 *db, const char *sql)
@@ -99,9 +148,7 @@ db_cache_take(sqlite3 *db, const char *sql)
 	uintptr_t	 h = (uintptr_t)sql;
 
 	pthread_mutex_lock(&db_cache_lock);
-	for (c = db_caches; c != NULL && c->db != db; c = c->next)
-		;
-	if (c != NULL) {
+	if ((c = db_cache_find(db)) != NULL) {
 		h ^= h >> 7;
 		sl = &c->slot[(h ^ (h >> 13)) % DB_CACHE_SLOTS];
 		if (sl->busy)
@@ -241,6 +288,8 @@ db_stmt(sqlite3 *db, const char *sql, const char *types, ...)
 	sqlite3_stmt	*st;
 	va_list		 ap;
 
+	if (db_txn_lost(db, sql))
+		return NULL;
 	va_start(ap, types);
 	st = db_vstmt(db, sql, types, ap);
 	va_end(ap);
@@ -257,6 +306,9 @@ db_vstmt_cached(sqlite3 *db, const char *sql, const char *types,
 {
 	struct db_slot	*sl;
 
+	*slp = NULL;
+	if (db_txn_lost(db, sql))
+		return NULL;
 	if ((*slp = sl = db_cache_take(db, sql)) == NULL)
 		return db_vstmt(db, sql, types, ap);
 	if (db_bind(sl->st, types, ap) == -1) {
@@ -339,18 +391,29 @@ db_reader(sqlite3 *db)
 int
 db_begin(sqlite3 *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE", "");
+	db_txn_mark(db, 0);
+	if (db_exec(db, "BEGIN IMMEDIATE", "") == -1)
+		return -1;
+	db_txn_mark(db, 1);
+	return 0;
 }
 
+/* Fails, and ends the transaction's watch, when SQLite already rolled
+ * it back. */
 int
 db_commit(sqlite3 *db)
 {
-	return db_exec(db, "COMMIT", "");
+	int	rc;
+
+	rc = db_exec(db, "COMMIT", "");
+	db_txn_mark(db, 0);
+	return rc;
 }
 
 void
 db_rollback(sqlite3 *db)
 {
+	db_txn_mark(db, 0);
 	if (!sqlite3_get_autocommit(db))
 		(void)db_exec(db, "ROLLBACK", "");
 }

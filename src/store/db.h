@@ -13,6 +13,10 @@
  * db_exec() and db_int() keep their prepared statements per connection
  * (reset after each use), so a statement run once per recipient is
  * prepared once; db_close() finalizes them.  db_stmt() prepares afresh.
+ * When SQLite has rolled back a db_begin() transaction by itself (after
+ * an out-of-memory or I/O error), every statement fails until the caller
+ * rolls back, and db_commit() fails: half a transaction is never made
+ * durable by statements that would otherwise each commit alone.
  */
 #ifndef METODIST_DB_H
 #define METODIST_DB_H

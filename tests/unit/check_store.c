@@ -946,6 +946,29 @@ START_TEST(test_queue_mark_sent_many)
 }
 END_TEST
 
+START_TEST(test_db_txn_lost)
+{
+	ck_assert_int_eq(db_exec(db, "CREATE TABLE t (a)", ""), 0);
+	ck_assert_int_eq(db_begin(db), 0);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES (1)", ""), 0);
+	/* SQLite rolls the transaction back itself, as after an I/O error */
+	ck_assert_int_eq(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	/* the rest of it must not commit piecemeal */
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES (2)", ""), -1);
+	ck_assert_int_eq(db_int(db, 0, "SELECT count(*) FROM t", ""), -1);
+	ck_assert_ptr_null(db_stmt(db, "SELECT a FROM t", ""));
+	ck_assert_int_eq(db_commit(db), -1);
+	db_rollback(db);
+	ck_assert_int_eq(db_int(db, -2, "SELECT count(*) FROM t", ""), 0);
+	/* and the connection works as before */
+	ck_assert_int_eq(db_begin(db), 0);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES (3)", ""), 0);
+	ck_assert_int_eq(db_commit(db), 0);
+	ck_assert_int_eq(db_int(db, -2, "SELECT count(*) FROM t", ""), 1);
+}
+END_TEST
+
 /* ---- the statement cache ---- */
 
 START_TEST(test_db_stmt_cache)
@@ -1197,6 +1220,7 @@ store_suite(void)
 	tcase_add_test(tc, test_sentlog_own_pid);
 	tcase_add_test(tc, test_queue_mark_sent_many);
 	tcase_add_test(tc, test_db_stmt_cache);
+	tcase_add_test(tc, test_db_txn_lost);
 
 	tc = testlib_tcase_fixture(s, "misc", db_setup, db_teardown);
 	tcase_add_test(tc, test_held);
