@@ -19,6 +19,7 @@
 #include "core/history.h"
 #include "core/site.h"
 #include "render/archive.h"
+#include "store/db.h"
 #include "util/progress.h"
 
 static int
@@ -168,6 +169,7 @@ cli_archive_run(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_archive_usage();
 	if (site_open(ctx->cfg, &s, &transient) == -1)
 		return transient ? EX_TEMPFAIL : EX_SOFTWARE;
+	db_reader(s.db);
 	rc = cli_archive_dispatch(&s, argc, argv);
 	site_close(&s);
 	return rc;

@@ -25,6 +25,7 @@
 #include "core/report-mail.h"
 #include "core/site.h"
 #include "render/report.h"
+#include "store/db.h"
 #include "util/strutil.h"
 
 static int
@@ -57,6 +58,7 @@ cli_report_print(struct cli_ctx *ctx, const char *month, const char *list,
 
 	if (site_open(ctx->cfg, &s, &transient) == -1)
 		return transient ? EX_TEMPFAIL : EX_SOFTWARE;
+	db_reader(s.db);
 	rc = report_get(&s, month, list, time(NULL), &r);
 	site_close(&s);
 	if (rc != 0) {

@@ -16,6 +16,7 @@
 #include "io/egress.h"
 #include "store/db.h"
 #include "store/queue.h"
+#include "store/sentlog.h"
 #include "util/atomicfile.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -230,31 +231,37 @@ outq_files_free(struct outq_files *f)
 
 struct outq_batch {
 	struct site		*site;
+	struct sentlog		*log;		/* NULL: straight to the db */
 	struct delivery		**claimed;	/* parallel to msgs */
 	struct egress_msg	*msgs;
 	size_t			 n;
+	int64_t			*acked;		/* accepted since the flush */
+	size_t			 nacked;
 	int			 sent;
 	int			 dberror;
-	int			 open;		/* a transaction is open */
 };
 
-/* Commit the states recorded since the last flush. */
+/*
+ * Record the deliveries the relay accepted since the last flush: in the
+ * runner's sent log, one write; without a log, or when it cannot be
+ * written, in one database transaction.
+ */
 static void
 outq_batch_flush(struct outq_batch *b)
 {
-	if (!b->open)
+	if (b->nacked == 0)
 		return;
-	b->open = 0;
-	if (db_commit(b->site->db) == -1) {
-		db_rollback(b->site->db);
+	if ((b->log == NULL || sentlog_add(b->log, b->acked, b->nacked) ==
+	    -1) && queue_mark_sent_many(b->site->db, b->acked, b->nacked) ==
+	    -1)
 		b->dberror = 1;
-	}
+	b->nacked = 0;
 }
 
 /*
- * The reports of one relay transaction are committed together, at the
- * transport's flush, before it talks to the relay again: as durable as
- * one commit per recipient, without a commit per recipient.
+ * The acceptances of one relay transaction are recorded together, at
+ * the transport's flush, before it talks to the relay again: as durable
+ * as a commit per recipient, for one write per transaction.
  */
 static void
 outq_batch_done(void *arg, size_t i, enum egress_result r, const char *err)
@@ -269,17 +276,12 @@ outq_batch_done(void *arg, size_t i, enum egress_result r, const char *err)
 		return;
 	if (r != EGRESS_OK) {
 		/* rare, and may queue a notice in a transaction of its own */
-		outq_batch_flush(b);
 		if (outq_record(b->site, b->claimed[i], r, err) == -1)
 			b->dberror = 1;
 		return;
 	}
-	if (!b->open && db_begin(b->site->db) == 0)
-		b->open = 1;
-	if (outq_record(b->site, b->claimed[i], r, err) == -1)
-		b->dberror = 1;
-	else
-		b->sent++;
+	b->acked[b->nacked++] = b->claimed[i]->id;
+	b->sent++;
 }
 
 /* Claim the due deliveries in one transaction; fill the batch. */
@@ -316,7 +318,8 @@ outq_batch_claim(struct site *s, struct delivery *v, size_t n,
 }
 
 static int
-outq_send_batch(struct site *s, struct delivery *v, size_t n)
+outq_send_batch(struct site *s, struct sentlog *log, struct delivery *v,
+    size_t n)
 {
 	struct outq_files	 f = { NULL, 0 };
 	struct outq_batch	 b;
@@ -325,8 +328,10 @@ outq_send_batch(struct site *s, struct delivery *v, size_t n)
 
 	memset(&b, 0, sizeof b);
 	b.site = s;
+	b.log = log;
 	b.claimed = xreallocarray(NULL, n, sizeof *b.claimed);
 	b.msgs = xreallocarray(NULL, n, sizeof *b.msgs);
+	b.acked = xreallocarray(NULL, n, sizeof *b.acked);
 	rc = outq_batch_claim(s, v, n, &f, &b);
 	if (rc == 0 && b.n > 0) {
 		s->egress->ops->send_many(s->egress, b.msgs, b.n,
@@ -337,6 +342,7 @@ outq_send_batch(struct site *s, struct delivery *v, size_t n)
 		free((char *)b.msgs[i].envelope_from);
 	free(b.msgs);
 	free(b.claimed);
+	free(b.acked);
 	outq_files_free(&f);
 	return rc == -1 || b.dberror ? -1 : b.sent;
 }
@@ -344,7 +350,7 @@ outq_send_batch(struct site *s, struct delivery *v, size_t n)
 /* One chunk of due deliveries; the number sent, 0 when none was due
  * (*n says how many were taken), -1 on a database error. */
 static int
-outq_run_chunk(struct site *s, size_t max, size_t *n)
+outq_run_chunk(struct site *s, struct sentlog *log, size_t max, size_t *n)
 {
 	struct delivery	*v;
 	int		 rc;
@@ -356,7 +362,7 @@ outq_run_chunk(struct site *s, size_t max, size_t *n)
 		return 0;
 	}
 	if (s->egress->ops->send_many != NULL)
-		rc = outq_send_batch(s, v, *n);
+		rc = outq_send_batch(s, log, v, *n);
 	else
 		rc = outq_send_each(s, v, *n);
 	queue_free(v, *n);
@@ -388,18 +394,46 @@ outq_paced(struct site *s, size_t max)
 	return allow < max ? allow : max;
 }
 
+/*
+ * The sent logs of runners that died are applied before their leases are
+ * freed, so what a relay acknowledged is never sent again.  -1 when a log
+ * could not be applied: then no lease is freed in this run.
+ */
+static int
+outq_recover(struct site *s, const char *dir)
+{
+	int	n;
+
+	if ((n = sentlog_recover(dir, s->db)) == -1)
+		return -1;
+	if (n > 0)
+		log_info("outq: %d deliveries a runner that died had sent are "
+		    "recorded", n);
+	if ((n = queue_release_orphans(s->db, time(NULL))) > 0)
+		log_info("outq: %d deliveries of a runner that died are due "
+		    "again", n);
+	return n == -1 ? -1 : 0;
+}
+
 int
 outq_run(struct site *s, size_t max)
 {
-	size_t	done = 0, n, chunk;
-	int	rc = 0, sent = 0;
+	struct sentlog	*log = NULL;
+	size_t		 done = 0, n, chunk;
+	char		*dir;
+	int		 rc = 0, sent = 0;
 
 	if ((max = outq_paced(s, max)) == 0)
 		return 0;
 
-	if ((rc = queue_release_orphans(s->db, time(NULL))) > 0)
-		log_info("outq: %d deliveries of a runner that died are due "
-		    "again", rc);
+	dir = xasprintf("%s/sent", s->cfg->var_dir);
+	if (outq_recover(s, dir) == -1) {
+		free(dir);
+		return -1;
+	}
+	if (s->egress->ops->send_many != NULL)
+		log = sentlog_open(dir);	/* NULL: straight to the db */
+	free(dir);
 	/* Delivery state survives a crash of the process at every step in
 	 * WAL mode without an fsync per recipient; a power cut may at worst
 	 * send a copy twice, never lose one (see outq.h). */
@@ -409,11 +443,16 @@ outq_run(struct site *s, size_t max)
 	 * in the next chunk of this run. */
 	do {
 		chunk = max - done < OUTQ_CHUNK ? max - done : OUTQ_CHUNK;
-		if ((rc = outq_run_chunk(s, chunk, &n)) == -1)
+		if ((rc = outq_run_chunk(s, log, chunk, &n)) == -1)
 			break;
 		sent += rc;
 		done += n;
+		if (log != NULL && sentlog_apply(log, s->db) == -1) {
+			rc = -1;
+			break;
+		}
 	} while (n == chunk && done < max);
+	sentlog_close(log);
 	(void)db_exec(s->db, "PRAGMA synchronous=FULL", "");
 	return rc == -1 ? -1 : sent;
 }

@@ -10,6 +10,13 @@
  * 'n' NULL) followed by the values.  Errors are logged with the SQL and
  * returned as -1; db_transient() tells whether the last error was
  * temporary (busy, locked, I/O, full) so the caller can answer 4xx/75.
+ * db_exec() and db_int() keep their prepared statements per connection
+ * (reset after each use), so a statement run once per recipient is
+ * prepared once; db_close() finalizes them.  db_stmt() prepares afresh.
+ * When SQLite has rolled back a db_begin() transaction by itself (after
+ * an out-of-memory or I/O error), every statement fails until the caller
+ * rolls back, and db_commit() fails: half a transaction is never made
+ * durable by statements that would otherwise each commit alone.
  */
 #ifndef METODIST_DB_H
 #define METODIST_DB_H
@@ -19,6 +26,9 @@
 
 int		 db_open(const char *path, sqlite3 **);
 void		 db_close(sqlite3 *);
+/* This connection reads much of the archive (search, rendering, reports):
+ * a larger page cache and reads through a memory map. */
+void		 db_reader(sqlite3 *);
 int		 db_begin(sqlite3 *);	/* BEGIN IMMEDIATE */
 int		 db_commit(sqlite3 *);
 void		 db_rollback(sqlite3 *);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -152,6 +153,62 @@ queue_mark_sent(sqlite3 *db, int64_t id)
 	return db_exec(db, "UPDATE deliveries SET state = 'sent', attempts = "
 	    "attempts + 1, last_error = NULL, updated = ?2 WHERE id = ?1 AND "
 	    "state = 'pending'", "ii", id, (int64_t)time(NULL));
+}
+
+static int
+queue_id_cmp(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every id from first to last was accepted: one statement for the run. */
+static int
+queue_mark_sent_run(sqlite3 *db, int64_t first, int64_t last)
+{
+	if (first == last)
+		return queue_mark_sent(db, first);
+	return db_exec(db, "UPDATE deliveries SET state = 'sent', attempts = "
+	    "attempts + 1, last_error = NULL, updated = ?3 WHERE id BETWEEN "
+	    "?1 AND ?2 AND state = 'pending'", "iii", first, last,
+	    (int64_t)time(NULL));
+}
+
+/* The ids sorted, marked a run of consecutive ids at a time (a post's
+ * deliveries are numbered in a row, so a chunk is mostly one run). */
+static int
+queue_mark_sent_sorted(sqlite3 *db, const int64_t *v, size_t n)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] <= v[j - 1] + 1; j++)
+			;
+		if (queue_mark_sent_run(db, v[i], v[j - 1]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+queue_mark_sent_many(sqlite3 *db, const int64_t *ids, size_t n)
+{
+	int64_t	*v;
+	int	 rc;
+
+	if (n == 0)
+		return 0;
+	v = xreallocarray(NULL, n, sizeof *v);
+	memcpy(v, ids, n * sizeof *v);
+	qsort(v, n, sizeof *v, queue_id_cmp);
+	if ((rc = db_begin(db)) == 0 &&
+	    (rc = queue_mark_sent_sorted(db, v, n)) == 0)
+		rc = db_commit(db);
+	if (rc == -1)
+		db_rollback(db);
+	free(v);
+	return rc;
 }
 
 int

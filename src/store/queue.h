@@ -52,6 +52,8 @@ int	queue_claim(sqlite3 *, int64_t delivery_id, time_t now, time_t lease);
  */
 int	queue_release_orphans(sqlite3 *, time_t now);
 int	queue_mark_sent(sqlite3 *, int64_t delivery_id);
+/* Many at once, in one transaction of their own. */
+int	queue_mark_sent_many(sqlite3 *, const int64_t *ids, size_t n);
 int	queue_mark_deferred(sqlite3 *, int64_t delivery_id, time_t next,
 	    const char *error);
 int	queue_mark_failed(sqlite3 *, int64_t delivery_id, const char *error);

@@ -22,6 +22,7 @@ search_posts(sqlite3 *db, int64_t lid, const char *words, int limit,
 		return 0;
 	if (limit < 1 || limit > SEARCH_MAX_LIMIT)
 		limit = SEARCH_MAX_LIMIT;
+	db_reader(db);
 	/*
 	 * FTS5 orders by rank itself when it drives the loop (CROSS JOIN
 	 * keeps it outermost), so snippet() runs only for the rows returned

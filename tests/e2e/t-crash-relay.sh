@@ -2,10 +2,11 @@
 # Crash safety through a real relay: metodistd sends a post to 2,000
 # members into smtp-sink over SMTP and is killed with SIGKILL again and
 # again; after the last restart every member has the post, and a member
-# has it twice only where a kill fell between the relay's 250 and the
-# commit of that one recipient (SMTP cannot make that window vanish: at
-# most one copy per kill and connection).  Nothing acknowledged and
-# recorded is ever sent again.
+# has it twice only where a kill fell between the relay's 250 and its
+# record in the runner's sent log (SMTP cannot make that window vanish:
+# at most one copy per kill and connection).  Nothing acknowledged and
+# recorded is ever sent again: the dead runner's sent log is applied
+# before its leases are freed.
 set -u
 METODISTD=${METODISTD:-$(cd "$(dirname "${METODIST:?}")" && pwd)/metodistd}
 # shellcheck source=lib.sh source-path=SCRIPTDIR

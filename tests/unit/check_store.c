@@ -7,11 +7,15 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +32,7 @@
 #include "store/member.h"
 #include "store/post.h"
 #include "store/queue.h"
+#include "store/sentlog.h"
 #include "store/token.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
@@ -753,6 +758,249 @@ START_TEST(test_queue_bad_input)
 }
 END_TEST
 
+/* ---- sent log ---- */
+
+static char *
+sentlog_dir(void)
+{
+	return xasprintf("%s/sent", testlib_dir());
+}
+
+/* Write a log as runner pid would have left it. */
+static char *
+sentlog_plant(const char *dir, long pid, const char *text)
+{
+	char	*path = xasprintf("%s/sent.%ld", dir, pid);
+	FILE	*f;
+
+	mkdir(dir, 0700);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+/* A pid that is surely not running: a child that has been reaped. */
+static long
+dead_pid(void)
+{
+	pid_t	pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	return (long)pid;
+}
+
+START_TEST(test_sentlog_apply)
+{
+	struct sentlog	*l;
+	struct stat	 sb;
+	int64_t		 ida, idb;
+	char		*dir = sentlog_dir(), *path;
+
+	queue_two(time(NULL), &ida, &idb);
+	ck_assert_ptr_nonnull(l = sentlog_open(dir));
+	ck_assert_int_eq(sentlog_add(l, &ida, 1), 0);
+	ck_assert_uint_eq(sentlog_pending(l), 1);
+	/* recorded, not yet in the table */
+	assert_state(ida, "pending/0");
+	path = xasprintf("%s/sent.%ld", dir, (long)getpid());
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_gt(sb.st_size, 0);
+	ck_assert_int_eq(sentlog_apply(l, db), 0);
+	assert_state(ida, "sent/1");
+	assert_state(idb, "pending/0");
+	ck_assert_uint_eq(sentlog_pending(l), 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 0);
+	/* applying again changes nothing */
+	ck_assert_int_eq(sentlog_add(l, &ida, 1), 0);
+	ck_assert_int_eq(sentlog_apply(l, db), 0);
+	assert_state(ida, "sent/1");
+	sentlog_close(l);
+	ck_assert_int_eq(stat(path, &sb), -1);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_sentlog_recover_dead)
+{
+	int64_t	 ida, idb;
+	char	*dir = sentlog_dir(), *path, text[128];
+	struct stat sb;
+
+	queue_two(time(NULL), &ida, &idb);
+	/* a runner that died after the relay accepted a, with a torn line */
+	snprintf(text, sizeof text, "%lld\n%lld", (long long)ida,
+	    (long long)idb);
+	path = sentlog_plant(dir, dead_pid(), text);
+	ck_assert_int_eq(sentlog_recover(dir, db), 1);
+	assert_state(ida, "sent/1");
+	assert_state(idb, "pending/0");
+	ck_assert_int_eq(stat(path, &sb), -1);
+	/* nothing left the second time */
+	ck_assert_int_eq(sentlog_recover(dir, db), 0);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_sentlog_recover_live)
+{
+	int64_t	 ida, idb;
+	char	*dir = sentlog_dir(), *path, text[64];
+	int	 go[2], fd;
+	pid_t	 pid;
+	struct stat sb;
+
+	queue_two(time(NULL), &ida, &idb);
+	ck_assert_int_eq(pipe(go), 0);
+	mkdir(dir, 0700);
+	/* a live runner holds its log: it is left alone */
+	if ((pid = fork()) == 0) {
+		path = xasprintf("%s/sent.%ld", dir, (long)getpid());
+		fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0600);
+		if (fd == -1 || flock(fd, LOCK_EX) == -1)
+			_exit(1);
+		snprintf(text, sizeof text, "%lld\n", (long long)ida);
+		if (write(fd, text, strlen(text)) <= 0)
+			_exit(1);
+		close(go[0]);
+		if (write(go[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();	/* until the parent kills it */
+	}
+	ck_assert_int_gt(pid, 0);
+	close(go[1]);
+	{
+		char	b;
+
+		ck_assert_int_eq(read(go[0], &b, 1), 1);
+	}
+	path = xasprintf("%s/sent.%ld", dir, (long)pid);
+	ck_assert_int_eq(sentlog_recover(dir, db), 0);
+	assert_state(ida, "pending/0");
+	ck_assert_int_eq(stat(path, &sb), 0);
+	/* once it has died, its record is taken */
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(sentlog_recover(dir, db), 1);
+	assert_state(ida, "sent/1");
+	ck_assert_int_eq(stat(path, &sb), -1);
+	close(go[0]);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_sentlog_own_pid)
+{
+	struct sentlog	*l;
+	int64_t		 ida, idb;
+	char		*dir = sentlog_dir(), *path, text[64];
+
+	queue_two(time(NULL), &ida, &idb);
+	/* a dead predecessor had this process's pid: its record is kept */
+	snprintf(text, sizeof text, "%lld\n", (long long)idb);
+	path = sentlog_plant(dir, (long)getpid(), text);
+	ck_assert_int_eq(sentlog_recover(dir, db), 0);
+	ck_assert_ptr_nonnull(l = sentlog_open(dir));
+	ck_assert_uint_eq(sentlog_pending(l), 1);
+	ck_assert_int_eq(sentlog_apply(l, db), 0);
+	assert_state(idb, "sent/1");
+	sentlog_close(l);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_queue_mark_sent_many)
+{
+	int64_t	o, id[4];
+	int	i;
+
+	o = queue_outbound(db, "notice", 0, 0, "/q/n.eml", "");
+	for (i = 0; i < 4; i++) {
+		char	rcpt[32];
+
+		snprintf(rcpt, sizeof rcpt, "r%d@example.org", i);
+		ck_assert_int_eq(queue_add_recipient(db, o, rcpt), 0);
+		id[i] = sqlite3_last_insert_rowid(db);
+	}
+	ck_assert_int_eq(queue_mark_deferred(db, id[1], time(NULL) + 60,
+	    "4.2.0 later"), 0);
+	/* out of order, with a repeat; the one between is not touched */
+	{
+		int64_t	acked[] = { id[3], id[0], id[2], id[3] };
+
+		ck_assert_int_eq(queue_mark_sent_many(db, acked, 4), 0);
+	}
+	assert_state(id[0], "sent/1");
+	assert_state(id[1], "pending/1");
+	assert_state(id[2], "sent/1");
+	assert_state(id[3], "sent/1");
+}
+END_TEST
+
+START_TEST(test_db_txn_lost)
+{
+	ck_assert_int_eq(db_exec(db, "CREATE TABLE t (a)", ""), 0);
+	ck_assert_int_eq(db_begin(db), 0);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES (1)", ""), 0);
+	/* SQLite rolls the transaction back itself, as after an I/O error */
+	ck_assert_int_eq(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	/* the rest of it must not commit piecemeal */
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES (2)", ""), -1);
+	ck_assert_int_eq(db_int(db, 0, "SELECT count(*) FROM t", ""), -1);
+	ck_assert_ptr_null(db_stmt(db, "SELECT a FROM t", ""));
+	ck_assert_int_eq(db_commit(db), -1);
+	db_rollback(db);
+	ck_assert_int_eq(db_int(db, -2, "SELECT count(*) FROM t", ""), 0);
+	/* and the connection works as before */
+	ck_assert_int_eq(db_begin(db), 0);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES (3)", ""), 0);
+	ck_assert_int_eq(db_commit(db), 0);
+	ck_assert_int_eq(db_int(db, -2, "SELECT count(*) FROM t", ""), 1);
+}
+END_TEST
+
+/* ---- the statement cache ---- */
+
+START_TEST(test_db_stmt_cache)
+{
+	char	sql[32];
+	int	i;
+
+	/* the same address with other text is another statement */
+	for (i = 1; i <= 3; i++) {
+		snprintf(sql, sizeof sql, "SELECT %d", i);
+		ck_assert_int_eq(db_int(db, 0, sql, ""), i);
+	}
+	/* parameters are bound afresh on every use */
+	for (i = 0; i < 200; i++)
+		ck_assert_int_eq(db_int(db, -2, "SELECT ?1 + 1", "i",
+		    (int64_t)i), i + 1);
+	/* an error leaves the cached statement usable */
+	ck_assert_int_eq(db_exec(db, "INSERT INTO lists (id) VALUES (?1)",
+	    "n"), -1);
+	ck_assert_int_eq(db_int(db, -2, "SELECT ?1 + 1", "i", (int64_t)1), 2);
+	/* a schema change under a cached statement */
+	ck_assert_int_eq(db_exec(db, "CREATE TABLE t (a)", ""), 0);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES (?1)", "i",
+	    (int64_t)7), 0);
+	ck_assert_int_eq(db_int(db, 0, "SELECT count(*) FROM t", ""), 1);
+	ck_assert_int_eq(db_exec(db, "ALTER TABLE t ADD COLUMN b", ""), 0);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES (?1)", "i",
+	    (int64_t)8), -1);	/* two columns now: the cached one re-prepared */
+	ck_assert_int_eq(db_int(db, 0, "SELECT count(*) FROM t", ""), 1);
+}
+END_TEST
+
 /* ---- held ---- */
 
 static int
@@ -964,6 +1212,15 @@ store_suite(void)
 	tcase_add_test(tc, test_queue_final_states);
 	tcase_add_test(tc, test_queue_claim);
 	tcase_add_test(tc, test_queue_bad_input);
+
+	tc = testlib_tcase_fixture(s, "sentlog", db_setup, db_teardown);
+	tcase_add_test(tc, test_sentlog_apply);
+	tcase_add_test(tc, test_sentlog_recover_dead);
+	tcase_add_test(tc, test_sentlog_recover_live);
+	tcase_add_test(tc, test_sentlog_own_pid);
+	tcase_add_test(tc, test_queue_mark_sent_many);
+	tcase_add_test(tc, test_db_stmt_cache);
+	tcase_add_test(tc, test_db_txn_lost);
 
 	tc = testlib_tcase_fixture(s, "misc", db_setup, db_teardown);
 	tcase_add_test(tc, test_held);
