@@ -129,6 +129,24 @@ outq_refused(struct site *s, const struct delivery *d, const char *err)
 	return bounce_relay_refused(s, l, d->recipient, d->id, err);
 }
 
+/*
+ * A copy the transport took is recorded as sent, trying twice: a copy
+ * left unrecorded is sent again when its lease runs out, and a relay
+ * would then hand the member a second one.
+ */
+static int
+outq_mark_sent(struct site *s, const struct delivery *d)
+{
+	if (queue_mark_sent(s->db, d->id) == 0)
+		return 0;
+	db_rollback(s->db);	/* an error may leave a transaction open */
+	if (queue_mark_sent(s->db, d->id) == 0)
+		return 0;
+	log_warnx("outq: delivery %lld to %s was sent but cannot be "
+	    "recorded; it may go out again", (long long)d->id, d->recipient);
+	return -1;
+}
+
 static int
 outq_record(struct site *s, const struct delivery *d, enum egress_result r,
     const char *err)
@@ -136,7 +154,7 @@ outq_record(struct site *s, const struct delivery *d, enum egress_result r,
 	time_t	now = time(NULL);
 
 	if (r == EGRESS_OK)
-		return queue_mark_sent(s->db, d->id);
+		return outq_mark_sent(s, d);
 	if (r == EGRESS_PERM)
 		return outq_refused(s, d, err);
 	if (now - d->created > (time_t)s->cfg->retry_days * 24 * 3600)
@@ -236,7 +254,26 @@ struct outq_batch {
 	int			 sent;
 	int			 dberror;
 	int			 open;		/* a transaction is open */
+	size_t			*inopen;	/* sent, recorded in it */
+	size_t			 ninopen;
 };
+
+/*
+ * The open transaction failed: what it recorded as sent is recorded
+ * again one by one, so that no copy the relay took goes out twice.
+ */
+static void
+outq_batch_salvage(struct outq_batch *b)
+{
+	size_t	k;
+
+	db_rollback(b->site->db);
+	b->open = 0;
+	for (k = 0; k < b->ninopen; k++)
+		if (outq_mark_sent(b->site, b->claimed[b->inopen[k]]) == -1)
+			b->dberror = 1;
+	b->ninopen = 0;
+}
 
 /* Commit the states recorded since the last flush. */
 static void
@@ -244,11 +281,12 @@ outq_batch_flush(struct outq_batch *b)
 {
 	if (!b->open)
 		return;
-	b->open = 0;
 	if (db_commit(b->site->db) == -1) {
-		db_rollback(b->site->db);
-		b->dberror = 1;
+		outq_batch_salvage(b);
+		return;
 	}
+	b->open = 0;
+	b->ninopen = 0;
 }
 
 /*
@@ -276,10 +314,16 @@ outq_batch_done(void *arg, size_t i, enum egress_result r, const char *err)
 	}
 	if (!b->open && db_begin(b->site->db) == 0)
 		b->open = 1;
-	if (outq_record(b->site, b->claimed[i], r, err) == -1)
-		b->dberror = 1;
-	else
-		b->sent++;
+	if (!b->open) {
+		if (outq_mark_sent(b->site, b->claimed[i]) == -1)
+			b->dberror = 1;
+	} else if (queue_mark_sent(b->site->db, b->claimed[i]->id) == 0)
+		b->inopen[b->ninopen++] = i;
+	else {
+		b->inopen[b->ninopen++] = i;
+		outq_batch_salvage(b);
+	}
+	b->sent++;
 }
 
 /* Claim the due deliveries in one transaction; fill the batch. */
@@ -312,7 +356,11 @@ outq_batch_claim(struct site *s, struct delivery *v, size_t n,
 		b->msgs[b->n].data = c->data;
 		b->msgs[b->n++].len = c->len;
 	}
-	return db_commit(s->db);
+	if (db_commit(s->db) == -1) {
+		db_rollback(s->db);	/* nothing claimed: all due again */
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -327,6 +375,7 @@ outq_send_batch(struct site *s, struct delivery *v, size_t n)
 	b.site = s;
 	b.claimed = xreallocarray(NULL, n, sizeof *b.claimed);
 	b.msgs = xreallocarray(NULL, n, sizeof *b.msgs);
+	b.inopen = xreallocarray(NULL, n, sizeof *b.inopen);
 	rc = outq_batch_claim(s, v, n, &f, &b);
 	if (rc == 0 && b.n > 0) {
 		s->egress->ops->send_many(s->egress, b.msgs, b.n,
@@ -337,6 +386,7 @@ outq_send_batch(struct site *s, struct delivery *v, size_t n)
 		free((char *)b.msgs[i].envelope_from);
 	free(b.msgs);
 	free(b.claimed);
+	free(b.inopen);
 	outq_files_free(&f);
 	return rc == -1 || b.dberror ? -1 : b.sent;
 }

@@ -14,7 +14,10 @@
  * list's coordinators are told.  A transport that can take many messages
  * at once (send_many: parallel connections, batched RCPTs) gets the whole
  * due batch; each recipient's state is still committed as soon as the
- * relay answers for it.  Delivery-state commits run with SQLite's
+ * relay answers for it; when that commit or statement fails, what the
+ * relay took is recorded again one by one (twice at most), so that a
+ * database error does not send a member a second copy.  Delivery-state
+ * commits run with SQLite's
  * synchronous=NORMAL: in WAL mode they survive any crash of the process;
  * only a power cut could lose the last ones, and then a copy is sent
  * twice, never lost.  Returns the number sent, or -1 on a database error.
