@@ -361,6 +361,9 @@ daemon_serve(struct daemon *d)
 		smtpd_free(srv);
 		return EX_UNAVAILABLE;
 	}
+	/* What waits in the spool goes at once, not a tick later; a client
+	 * that connects meanwhile waits in the listen queue. */
+	daemon_tick(d);
 	rc = smtpd_run(srv, &daemon_stop);
 	smtpd_free(srv);
 	return rc == -1 ? EX_OSERR : 0;

@@ -106,10 +106,11 @@ corpus_check() {
 	count_from "$build/corpus.out" corpus
 }
 
+# A minute per target, two at a time: about ten minutes for twenty.
 fuzz_short() {
-	echo "# fuzz targets: regressions, then ${FUZZ_SECONDS:-10} s each"
+	echo "# fuzz targets: regressions, then ${FUZZ_SECONDS:-60} s each"
 	FUZZ_JOBS=2 FUZZ_BUILD="$build/fuzz" bash "$top/tests/fuzz/run.sh" \
-		"${FUZZ_SECONDS:-10}" >"$build/fuzz.out" 2>&1
+		"${FUZZ_SECONDS:-60}" >"$build/fuzz.out" 2>&1
 	grep -E '^[a-z0-9]+: |^fuzz' "$build/fuzz.out" | tail -30
 	count_from "$build/fuzz.out" fuzz
 }

@@ -130,6 +130,24 @@ outq_refused(struct site *s, const struct delivery *d, const char *err)
 	return bounce_relay_refused(s, l, d->recipient, d->id, err);
 }
 
+/*
+ * A copy the transport took is recorded as sent, trying twice: a copy
+ * left unrecorded is sent again when its lease runs out, and a relay
+ * would then hand the member a second one.
+ */
+static int
+outq_mark_sent(struct site *s, const struct delivery *d)
+{
+	if (queue_mark_sent(s->db, d->id) == 0)
+		return 0;
+	db_rollback(s->db);	/* an error may leave a transaction open */
+	if (queue_mark_sent(s->db, d->id) == 0)
+		return 0;
+	log_warnx("outq: delivery %lld to %s was sent but cannot be "
+	    "recorded; it may go out again", (long long)d->id, d->recipient);
+	return -1;
+}
+
 static int
 outq_record(struct site *s, const struct delivery *d, enum egress_result r,
     const char *err)
@@ -137,7 +155,7 @@ outq_record(struct site *s, const struct delivery *d, enum egress_result r,
 	time_t	now = time(NULL);
 
 	if (r == EGRESS_OK)
-		return queue_mark_sent(s->db, d->id);
+		return outq_mark_sent(s, d);
 	if (r == EGRESS_PERM)
 		return outq_refused(s, d, err);
 	if (now - d->created > (time_t)s->cfg->retry_days * 24 * 3600)
@@ -236,6 +254,7 @@ struct outq_batch {
 	struct egress_msg	*msgs;
 	size_t			 n;
 	int64_t			*acked;		/* accepted since the flush */
+	size_t			*ackedi;	/* and their places in msgs */
 	size_t			 nacked;
 	int			 sent;
 	int			 dberror;
@@ -243,18 +262,24 @@ struct outq_batch {
 
 /*
  * Record the deliveries the relay accepted since the last flush: in the
- * runner's sent log, one write; without a log, or when it cannot be
- * written, in one database transaction.
+ * runner's sent log, one write.  Without a log, or when it cannot be
+ * written, in one database transaction; and when that fails, each one
+ * again on its own, so that no copy the relay took goes out twice.
  */
 static void
 outq_batch_flush(struct outq_batch *b)
 {
+	size_t	k;
+
 	if (b->nacked == 0)
 		return;
 	if ((b->log == NULL || sentlog_add(b->log, b->acked, b->nacked) ==
 	    -1) && queue_mark_sent_many(b->site->db, b->acked, b->nacked) ==
 	    -1)
-		b->dberror = 1;
+		for (k = 0; k < b->nacked; k++)
+			if (outq_mark_sent(b->site, b->claimed[b->ackedi[k]]) ==
+			    -1)
+				b->dberror = 1;
 	b->nacked = 0;
 }
 
@@ -280,6 +305,7 @@ outq_batch_done(void *arg, size_t i, enum egress_result r, const char *err)
 			b->dberror = 1;
 		return;
 	}
+	b->ackedi[b->nacked] = i;
 	b->acked[b->nacked++] = b->claimed[i]->id;
 	b->sent++;
 }
@@ -314,7 +340,11 @@ outq_batch_claim(struct site *s, struct delivery *v, size_t n,
 		b->msgs[b->n].data = c->data;
 		b->msgs[b->n++].len = c->len;
 	}
-	return db_commit(s->db);
+	if (db_commit(s->db) == -1) {
+		db_rollback(s->db);	/* nothing claimed: all due again */
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -332,6 +362,7 @@ outq_send_batch(struct site *s, struct sentlog *log, struct delivery *v,
 	b.claimed = xreallocarray(NULL, n, sizeof *b.claimed);
 	b.msgs = xreallocarray(NULL, n, sizeof *b.msgs);
 	b.acked = xreallocarray(NULL, n, sizeof *b.acked);
+	b.ackedi = xreallocarray(NULL, n, sizeof *b.ackedi);
 	rc = outq_batch_claim(s, v, n, &f, &b);
 	if (rc == 0 && b.n > 0) {
 		s->egress->ops->send_many(s->egress, b.msgs, b.n,
@@ -343,6 +374,7 @@ outq_send_batch(struct site *s, struct sentlog *log, struct delivery *v,
 	free(b.msgs);
 	free(b.claimed);
 	free(b.acked);
+	free(b.ackedi);
 	outq_files_free(&f);
 	return rc == -1 || b.dberror ? -1 : b.sent;
 }

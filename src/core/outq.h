@@ -18,10 +18,13 @@
  * log is applied to the deliveries table at the end of each chunk.  The
  * sent logs of a runner that died are applied before its leases are
  * freed, so a restart never sends again what a relay acknowledged and
- * was recorded.  Neither the log nor the state commits (SQLite's
- * synchronous=NORMAL, WAL) are fsync'd: they survive any crash of the
- * process; only a power cut could lose the last ones, and then a copy is
- * sent twice, never lost.  Returns the number sent, or -1 on a database error.
+ * was recorded.  When the database cannot take what the relay took, each
+ * copy is recorded again on its own (twice at most), so that a database
+ * error does not send a member a second copy.  Neither the log nor the
+ * state commits (SQLite's synchronous=NORMAL, WAL) are fsync'd: they
+ * survive any crash of the process; only a power cut could lose the last
+ * ones, and then a copy is sent twice, never lost.  Returns the number
+ * sent, or -1 on a database error.
  */
 #ifndef METODIST_OUTQ_H
 #define METODIST_OUTQ_H

@@ -35,6 +35,7 @@
 
 #include "io/smtpd.h"
 #include "util/buf.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
@@ -784,6 +785,7 @@ smtpd_client_new(struct smtpd *sd, int fd, int lmtp, uint64_t now)
 	struct smtpd_client	*c;
 	char			 greet[300];
 
+	fault_start("session");
 	c = xcalloc(1, sizeof *c);
 	c->sd = sd;
 	c->fd = fd;

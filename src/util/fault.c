@@ -28,14 +28,19 @@ static struct {
 	unsigned long	 nth;
 	unsigned long	 count[FAULT_NKINDS];
 	const char	*count_file;
+	const char	*from;		/* count from this fault_start() on */
+	int		 started;	/* counting (no from, or reached it) */
 	int		 stop_stmt;	/* the chosen statement is running */
 } fault;
 
 int
 fault_fail(enum fault_kind k)
 {
-	unsigned long	n = ++fault.count[k];
+	unsigned long	n;
 
+	if (!fault.started)
+		return 0;
+	n = ++fault.count[k];
 	if (!fault.armed || k != fault.kind || n != fault.nth)
 		return 0;
 	switch (k) {
@@ -62,6 +67,16 @@ fault_point(const char *name)
 	const char	*want = getenv("METODIST_FAULT");
 
 	return want != NULL && strcmp(want, name) == 0;
+}
+
+void
+fault_start(const char *point)
+{
+	if (fault.started || fault.from == NULL ||
+	    strcmp(fault.from, point) != 0)
+		return;
+	memset(fault.count, 0, sizeof fault.count);
+	fault.started = 1;
 }
 
 static void
@@ -301,6 +316,10 @@ fault_init(void)
 	int		 k;
 
 	fault.count_file = getenv("METODIST_FAULT_COUNT");
+	fault.from = getenv("METODIST_FAULT_FROM");
+	if (fault.from != NULL && *fault.from == '\0')
+		fault.from = NULL;
+	fault.started = fault.from == NULL;
 	if (fault.count_file != NULL)
 		atexit(fault_report);
 	if ((spec = getenv("METODIST_FAULT")) != NULL &&

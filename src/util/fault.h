@@ -16,8 +16,14 @@
  * appends "KIND COUNT" lines for every kind to FILE when the process
  * exits, so a test can walk N over a whole path.
  *
- * In other builds fault_fail() is the constant 0 and fault_init() and
- * fault_db() do nothing: release code carries no trace of this.
+ * METODIST_FAULT_FROM=POINT makes counting (and so the fault) start
+ * only when the process first reaches fault_start(POINT): the daemon
+ * calls fault_start("session") when it accepts its first client, so N
+ * counts the operations of one delivery, not those of start-up.
+ *
+ * In other builds fault_fail() is the constant 0 and fault_init(),
+ * fault_db() and fault_start() do nothing: release code carries no trace
+ * of this.
  */
 #ifndef METODIST_FAULT_H
 #define METODIST_FAULT_H
@@ -40,11 +46,13 @@ void	fault_init(void);
 void	fault_db(sqlite3 *);
 int	fault_fail(enum fault_kind);
 int	fault_point(const char *name);
+void	fault_start(const char *point);
 #else
 #define fault_init()		((void)0)
 #define fault_db(db)		((void)(db))
 #define fault_fail(kind)	0
 #define fault_point(name)	0
+#define fault_start(point)	((void)0)
 #endif
 
 #endif

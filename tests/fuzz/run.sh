@@ -17,6 +17,7 @@
 # Without clang or its fuzzer runtime it exits 2 with a clear message.
 #
 # Usage: tests/fuzz/run.sh SECONDS [TARGET ...]
+#	tests/fuzz/run.sh --seeds TARGET	prints the seed directories
 #	FUZZ_JOBS=2 runs two targets at a time (default 1);
 #	FUZZ_BUILD=dir builds and keeps everything there (/tmp/metodist-fuzz).
 set -u
@@ -87,6 +88,7 @@ fuzz_one() {
 
 case ${1:-} in
 --one)	fuzz_one "$2" "$3"; exit $? ;;
+--seeds) echo "$here/seeds/$2" $(fuzz_seed_dirs "$2"); exit 0 ;;
 ''|*[!0-9]*)
 	echo "usage: $0 SECONDS [TARGET ...]" >&2
 	exit 2 ;;
