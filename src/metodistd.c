@@ -51,6 +51,7 @@
 #include "util/buf.h"
 #include "util/fault.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 
@@ -146,6 +147,30 @@ daemon_over_limits(struct daemon *d, const char *mail_from,
 	return 1;
 }
 
+/*
+ * An SMTP transaction gets one reply for all its recipients: when one of
+ * them cannot be spooled, the 451 makes the client send them all again,
+ * so the entries this transaction did spool are taken back first (a
+ * command letter would otherwise be acted on twice).
+ */
+static void
+daemon_withdraw(struct daemon *d, char (*ids)[SPOOL_ID_MAX], size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (ids[i][0] == '\0')
+			continue;
+		if (spool_claim(d->cfg->spool_dir, ids[i]) == -1 ||
+		    spool_done(d->cfg->spool_dir, ids[i]) == -1)
+			log_warn("smtp: %s could not be taken back; the "
+			    "client's retry may repeat it", ids[i]);
+		else
+			log_info("smtp: %s taken back, the transaction is "
+			    "refused for now", ids[i]);
+	}
+}
+
 static void
 daemon_message(void *arg, const char *mail_from, char **rcpts, size_t nrcpts,
     const char *data, size_t len, struct smtpd_reply *replies,
@@ -153,9 +178,9 @@ daemon_message(void *arg, const char *mail_from, char **rcpts, size_t nrcpts,
 {
 	struct daemon	*d = arg;
 	struct buf	 msg;
-	char		 id[SPOOL_ID_MAX];
+	char		(*ids)[SPOOL_ID_MAX];
 	size_t		 i;
-	int		 failed = 0;
+	int		 failed = 0, anyfailed = 0;
 
 	buf_init(&msg);
 	daemon_unix_eol(data, len, &msg);
@@ -163,26 +188,32 @@ daemon_message(void *arg, const char *mail_from, char **rcpts, size_t nrcpts,
 		buf_free(&msg);
 		return;
 	}
+	ids = xcalloc(nrcpts > 0 ? nrcpts : 1, sizeof *ids);
 	for (i = 0; i < nrcpts; i++) {
 		if (spool_enter(d->cfg->spool_dir, rcpts[i], mail_from,
-		    buf_cstr(&msg), msg.len, id) == -1) {
+		    buf_cstr(&msg), msg.len, ids[i]) == -1) {
 			log_warn("smtp: cannot spool for %s", rcpts[i]);
-			failed = 1;
+			ids[i][0] = '\0';
+			failed = anyfailed = 1;
 		} else
-			log_info("smtp: %s queued for %s from <%s>", id,
+			log_info("smtp: %s queued for %s from <%s>", ids[i],
 			    rcpts[i], mail_from);
 		if (nreplies == nrcpts) {
 			replies[i].code = failed ? 451 : 250;
 			snprintf(replies[i].text, sizeof replies[i].text,
-			    failed ? "4.3.0 try again later" : "2.0.0 %s", id);
+			    failed ? "4.3.0 try again later" : "2.0.0 %s",
+			    ids[i]);
 			failed = 0;
 		}
 	}
 	if (nreplies == 1 && nrcpts != 1) {
-		replies[0].code = failed ? 451 : 250;
+		if (anyfailed)
+			daemon_withdraw(d, ids, nrcpts);
+		replies[0].code = anyfailed ? 451 : 250;
 		snprintf(replies[0].text, sizeof replies[0].text,
-		    failed ? "4.3.0 try again later" : "2.0.0 queued");
+		    anyfailed ? "4.3.0 try again later" : "2.0.0 queued");
 	}
+	free(ids);
 	buf_free(&msg);
 }
 

@@ -99,9 +99,10 @@ try:
     code, msg = s.mail(sender)
     if code != 250:
         print(code, msg.decode(errors="replace"), "(at MAIL)"); sys.exit()
-    code, msg = s.rcpt(rcpt)
-    if code != 250:
-        print(code, msg.decode(errors="replace"), "(at RCPT)"); sys.exit()
+    for r in rcpt.split(","):
+        code, msg = s.rcpt(r)
+        if code != 250:
+            print(code, msg.decode(errors="replace"), "(at RCPT)"); sys.exit()
     code, msg = s.data(data)
     print(code, msg.decode(errors="replace"))
     try:
@@ -372,6 +373,31 @@ done
 for kind in ${FAULT_SMTP_KINDS-write rename}; do
 	walk smtp "$kind" 0
 done
+
+# One SMTP transaction for two recipients has one reply: when the second
+# cannot be spooled (its rename fails), the 451 makes the client send both
+# again, so the entry spooled for the first must be taken back, or the
+# retry would act on it twice.
+if [ -n "${FAULT_SMTP_KINDS-write rename}" ]; then
+	new_message
+	daemon_start "rename:2" || e2e_bail "metodistd did not listen"
+	two="$LIST@$E2E_DOMAIN,$LIST-request@$E2E_DOMAIN"
+	reply=$("$PYTHON" -S "$E2E_TMP/send.py" smtp "127.0.0.1:$SMTP_PORT" \
+		"$SENDER" "$two" "$E2E_TMP/msg" 2>&1 | tail -1)
+	left=$(spool_left "$MSGID")
+	daemon_stop
+	like "$reply" '^451 ' "two recipients, the second not spooled: 451 for the transaction"
+	is "$left" 0 "the first recipient's entry is taken back before the 451"
+	daemon_start || e2e_bail "metodistd did not listen"
+	reply=$("$PYTHON" -S "$E2E_TMP/send.py" smtp "127.0.0.1:$SMTP_PORT" \
+		"$SENDER" "$two" "$E2E_TMP/msg" 2>&1 | tail -1)
+	wait_for trial_quiet 10
+	daemon_stop
+	like "$reply" '^250 ' "the client's retry is taken"
+	is "$(db "SELECT count(*) FROM posts WHERE message_id = '$MSGID'")" 1 \
+		"the post is archived once after the retry"
+	e2e_outbox_clear
+fi
 
 # The outbound queue to a relay: the same walk with [egress] transport =
 # smtp into smtp-sink, which keeps each transaction it accepts.  A copy
