@@ -43,41 +43,41 @@ struct db_slot {
 
 /* What is kept per open connection: its statements, and whether it is
  * inside a transaction of db_begin(). */
-struct db_cache {
+struct db_conn {
 	sqlite3		*db;
 	struct db_slot	 slot[DB_CACHE_SLOTS];
 	int		 txn;
-	struct db_cache	*next;
+	struct db_conn	*next;
 };
 
-static pthread_mutex_t	 db_cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct db_cache	*db_caches;
+static pthread_mutex_t	 db_conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db_conn	*db_conns;
 
 static void
-db_cache_add(sqlite3 *db)
+db_conn_add(sqlite3 *db)
 {
-	struct db_cache	*c = xcalloc(1, sizeof *c);
+	struct db_conn	*c = xcalloc(1, sizeof *c);
 
 	c->db = db;
-	pthread_mutex_lock(&db_cache_lock);
-	c->next = db_caches;
-	db_caches = c;
-	pthread_mutex_unlock(&db_cache_lock);
+	pthread_mutex_lock(&db_conns_lock);
+	c->next = db_conns;
+	db_conns = c;
+	pthread_mutex_unlock(&db_conns_lock);
 }
 
 static void
-db_cache_drop(sqlite3 *db)
+db_conn_drop(sqlite3 *db)
 {
-	struct db_cache	**pp, *c;
+	struct db_conn	**pp, *c;
 	int		  i;
 
-	pthread_mutex_lock(&db_cache_lock);
-	for (pp = &db_caches; (c = *pp) != NULL; pp = &c->next)
+	pthread_mutex_lock(&db_conns_lock);
+	for (pp = &db_conns; (c = *pp) != NULL; pp = &c->next)
 		if (c->db == db)
 			break;
 	if (c != NULL)
 		*pp = c->next;
-	pthread_mutex_unlock(&db_cache_lock);
+	pthread_mutex_unlock(&db_conns_lock);
 	if (c == NULL)
 		return;
 	for (i = 0; i < DB_CACHE_SLOTS; i++)
@@ -88,18 +88,18 @@ db_cache_drop(sqlite3 *db)
 static void
 db_cache_give(struct db_slot *sl)
 {
-	pthread_mutex_lock(&db_cache_lock);
+	pthread_mutex_lock(&db_conns_lock);
 	sl->busy = 0;
-	pthread_mutex_unlock(&db_cache_lock);
+	pthread_mutex_unlock(&db_conns_lock);
 }
 
-/* db's entry; the caller holds db_cache_lock. */
-static struct db_cache *
-db_cache_find(sqlite3 *db)
+/* db's entry; the caller holds db_conns_lock. */
+static struct db_conn *
+db_conn_find(sqlite3 *db)
 {
-	struct db_cache	*c;
+	struct db_conn	*c;
 
-	for (c = db_caches; c != NULL && c->db != db; c = c->next)
+	for (c = db_conns; c != NULL && c->db != db; c = c->next)
 		;
 	return c;
 }
@@ -107,12 +107,12 @@ db_cache_find(sqlite3 *db)
 static void
 db_txn_mark(sqlite3 *db, int on)
 {
-	struct db_cache	*c;
+	struct db_conn	*c;
 
-	pthread_mutex_lock(&db_cache_lock);
-	if ((c = db_cache_find(db)) != NULL)
+	pthread_mutex_lock(&db_conns_lock);
+	if ((c = db_conn_find(db)) != NULL)
 		c->txn = on;
-	pthread_mutex_unlock(&db_cache_lock);
+	pthread_mutex_unlock(&db_conns_lock);
 }
 
 /*
@@ -126,13 +126,13 @@ db_txn_mark(sqlite3 *db, int on)
 static int
 db_txn_lost(sqlite3 *db, const char *sql)
 {
-	struct db_cache	*c;
+	struct db_conn	*c;
 	int		 lost;
 
-	pthread_mutex_lock(&db_cache_lock);
-	c = db_cache_find(db);
+	pthread_mutex_lock(&db_conns_lock);
+	c = db_conn_find(db);
 	lost = c != NULL && c->txn && sqlite3_get_autocommit(db);
-	pthread_mutex_unlock(&db_cache_lock);
+	pthread_mutex_unlock(&db_conns_lock);
 	if (lost)
 		log_warnx("db: %s: not run, the transaction was rolled back "
 		    "after an error", sql);
@@ -143,12 +143,12 @@ db_txn_lost(sqlite3 *db, const char *sql)
 static struct db_slot *
 db_cache_take(sqlite3 *db, const char *sql)
 {
-	struct db_cache	*c;
+	struct db_conn	*c;
 	struct db_slot	*sl = NULL;
 	uintptr_t	 h = (uintptr_t)sql;
 
-	pthread_mutex_lock(&db_cache_lock);
-	if ((c = db_cache_find(db)) != NULL) {
+	pthread_mutex_lock(&db_conns_lock);
+	if ((c = db_conn_find(db)) != NULL) {
 		h ^= h >> 7;
 		sl = &c->slot[(h ^ (h >> 13)) % DB_CACHE_SLOTS];
 		if (sl->busy)
@@ -156,7 +156,7 @@ db_cache_take(sqlite3 *db, const char *sql)
 		else
 			sl->busy = 1;
 	}
-	pthread_mutex_unlock(&db_cache_lock);
+	pthread_mutex_unlock(&db_conns_lock);
 	if (sl == NULL)
 		return NULL;
 	if (sl->st != NULL && (sl->sql != sql ||
@@ -199,7 +199,7 @@ db_open(const char *path, sqlite3 **out)
 		sqlite3_close(db);
 		return -1;
 	}
-	db_cache_add(db);
+	db_conn_add(db);
 	*out = db;
 	return 0;
 }
@@ -208,7 +208,7 @@ void
 db_close(sqlite3 *db)
 {
 	if (db != NULL) {
-		db_cache_drop(db);
+		db_conn_drop(db);
 		sqlite3_close(db);
 	}
 }
