@@ -27,7 +27,8 @@ sed -i -e 's/^posts_per_hour *=.*/posts_per_hour = 2/' \
 	-e 's/^max_header_fields *=.*/max_header_fields = 20/' \
 	-e 's/^max_mime_depth *=.*/max_mime_depth = 3/' \
 	-e 's/^max_mime_parts *=.*/max_mime_parts = 5/' \
-	-e 's/^max_command_addresses *=.*/max_command_addresses = 3/' "$E2E_CONF"
+	-e 's/^max_command_addresses *=.*/max_command_addresses = 3/' \
+	-e 's/^max_header_line *=.*/max_header_line = 998/' "$E2E_CONF"
 for kv in 'max_header_fields = 20' 'max_mime_depth = 3' 'max_mime_parts = 5' \
 	'max_command_addresses = 3' 'max_header_line = 998'; do
 	grep -qx "$kv" "$E2E_CONF" || e2e_bail "the test configuration lacks $kv"
