@@ -19,7 +19,6 @@
 #include "store/db.h"
 #include "store/dmarc_cache.h"
 #include "store/list.h"
-#include "store/member.h"
 #include "store/post.h"
 #include "store/queue.h"
 #include "util/log.h"
@@ -28,26 +27,6 @@
 
 #define POST_DMARC_TTL		(24 * 3600)
 #define POST_DMARC_TEMP_TTL	(10 * 60)
-
-struct post_fanout {
-	struct site	*site;
-	int64_t		 outbound;
-	int		 failed;
-	int64_t		 count;
-};
-
-static int
-post_add_member(void *arg, const struct member *m)
-{
-	struct post_fanout	*f = arg;
-
-	if (queue_add_recipient(f->site->db, f->outbound, m->address) == -1) {
-		f->failed = 1;
-		return -1;
-	}
-	f->count++;
-	return 0;
-}
 
 static int
 post_dmarc_wants_rewrite(const char *policy)
@@ -151,9 +130,8 @@ post_record(struct site *s, const struct list_config *l,
     int64_t lid, int64_t number, const struct post_files *pf)
 {
 	struct post_record	 r;
-	struct post_fanout	 f = { s, 0, 0, 0 };
 	char			*envelope;
-	int64_t			 pid;
+	int64_t			 pid, outbound, count;
 
 	memset(&r, 0, sizeof r);
 	r.list_id = lid;
@@ -171,14 +149,14 @@ post_record(struct site *s, const struct list_config *l,
 	if ((pid = post_insert(s->db, &r)) == -1)
 		return -1;
 	envelope = site_list_address(s->cfg, l, "+bounces");
-	f.outbound = queue_outbound(s->db, "post", lid, pid, pf->copy,
+	outbound = queue_outbound(s->db, "post", lid, pid, pf->copy,
 	    envelope);
 	free(envelope);
-	if (f.outbound == -1 ||
-	    member_foreach(s->db, lid, "normal", post_add_member, &f) != 0)
+	if (outbound == -1 ||
+	    (count = queue_add_members(s->db, outbound, lid)) == -1)
 		return -1;
 	log_info("post: %s #%lld from %s queued for %lld members", l->name,
-	    (long long)number, author, (long long)f.count);
+	    (long long)number, author, (long long)count);
 	return 0;
 }
 

@@ -42,6 +42,21 @@ queue_add_recipient(sqlite3 *db, int64_t oid, const char *rcpt)
 	return sqlite3_changes(db) > 0 ? 0 : 1;
 }
 
+int64_t
+queue_add_members(sqlite3 *db, int64_t oid, int64_t lid)
+{
+	/* randomblob() draws from SQLite's generator, which the system's
+	 * randomness seeds; 64 bits, as rnd_hex() gives one recipient */
+	if (db_exec(db, "INSERT INTO deliveries (outbound_id, recipient, "
+	    "token, updated) SELECT ?1, address, lower(hex(randomblob(8))), "
+	    "?3 FROM members WHERE list_id = ?2 AND mode = 'normal' AND "
+	    "disabled IS NULL ORDER BY address ON CONFLICT (outbound_id, "
+	    "recipient) DO NOTHING", "iii", oid, lid, (int64_t)time(NULL)) ==
+	    -1)
+		return -1;
+	return sqlite3_changes(db);
+}
+
 static void
 queue_row(sqlite3_stmt *st, struct delivery *d)
 {

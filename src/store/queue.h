@@ -34,6 +34,10 @@ int64_t	queue_outbound(sqlite3 *, const char *kind, int64_t list_id,
 	    int64_t post_id, const char *path, const char *envelope_from);
 /* 0 added, 1 already there, -1 error. */
 int	queue_add_recipient(sqlite3 *, int64_t outbound_id, const char *rcpt);
+/* Every member of the list in normal mode and not disabled, in one
+ * statement (a list of 100,000 is one step, not 100,000); each with its
+ * own random token.  The number added, or -1. */
+int64_t	queue_add_members(sqlite3 *, int64_t outbound_id, int64_t list_id);
 /* Up to max deliveries due at now; *out is an array to queue_free. */
 int	queue_due(sqlite3 *, time_t now, size_t max, struct delivery **out,
 	    size_t *n);
