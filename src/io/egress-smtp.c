@@ -89,6 +89,7 @@ struct smtp_conn {
 	size_t			 rcpt_sent;	/* RCPT commands seen out */
 	unsigned char		 fate[SMTP_BATCH_MAX];
 	enum smtp_phase		 phase;
+	int			 quit;		/* QUIT sent: its 221 says nothing */
 	int			 code;		/* last final reply code */
 	char			 line[SMTP_LINE_MAX];	/* and its line */
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -133,6 +134,8 @@ smtp_saw_command(struct smtp_conn *c, const char *p, size_t len)
 	} else if (len >= 4 && strncasecmp(p, "DATA", 4) == 0 &&
 	    (len == 4 || p[4] == '\r' || p[4] == '\n'))
 		c->phase = SMTP_PHASE_DATA;
+	else if (len >= 4 && strncasecmp(p, "QUIT", 4) == 0)
+		c->quit = 1;
 }
 
 /* Keep a reply line for err: bounded, printable, no line end. */
@@ -153,6 +156,9 @@ smtp_saw_reply(struct smtp_conn *c, int code, const char *p, size_t len)
 {
 	size_t	k;
 
+	/* libcurl quits a connection after a failure; the reason stays. */
+	if (c->quit)
+		return;
 	c->code = code;
 	smtp_keep_line(c, p, len);
 	switch (c->phase) {
@@ -287,6 +293,7 @@ smtp_txn_start(struct smtp_state *st, struct smtp_conn *c)
 	c->rcpt_sent = 0;
 	memset(c->fate, SMTP_FATE_OPEN, sizeof c->fate);
 	c->phase = SMTP_PHASE_SETUP;
+	c->quit = 0;
 	c->code = 0;
 	c->line[0] = c->errbuf[0] = '\0';
 	c->body = (struct smtp_body){ m->data, m->len, 0, '\n', 0 };
