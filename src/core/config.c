@@ -1242,6 +1242,25 @@ config_check_mailboxes(struct config_load *l)
 			    l->cfg->mailboxes[i]->line, err);
 }
 
+/* The relay's password never crosses the network in clear: with tls =
+ * none it may only go to a relay on this machine. */
+static void
+config_check_relay_auth(struct config_load *l)
+{
+	const struct config	*cfg = l->cfg;
+
+	if (cfg->relay_user == NULL || cfg->relay == NULL ||
+	    strcmp(cfg->relay_tls, "none") != 0)
+		return;
+	if (strncmp(cfg->relay, "127.", 4) == 0 ||
+	    strncmp(cfg->relay, "localhost:", 10) == 0 ||
+	    strncmp(cfg->relay, "[::1]", 5) == 0)
+		return;
+	config_report(l, cfg->path, 0, "[egress] user and password need tls "
+	    "= starttls or implicit, unless the relay is on this machine "
+	    "(the password would cross the network in clear)");
+}
+
 struct config *
 config_load(const char *path, config_error_fn error, void *arg)
 {
@@ -1266,6 +1285,7 @@ config_load(const char *path, config_error_fn error, void *arg)
 	if (strcmp(cfg->egress, "smtp") == 0 && cfg->relay == NULL)
 		config_report(&l, path, 0,
 		    "[egress] transport smtp needs a relay");
+	config_check_relay_auth(&l);
 	config_derive(cfg);
 	config_check_mailboxes(&l);
 	config_load_lists(&l);

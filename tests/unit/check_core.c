@@ -207,6 +207,10 @@ static const struct config_error_case config_error_cases[] = {
 	{ "bad language", "", "math.conf",
 	    "[list]\ntitle = T\ncoordinators = c@example.org\n"
 	    "language = de\n", "lists.d/math.conf", 4, "language" },
+	{ "relay password in clear over the network",
+	    "[egress]\ntransport = smtp\nrelay = mail.example.org:587\n"
+	    "user = lists\npassword = secret\n", "math.conf", list_good,
+	    "metodist.conf", 0, "in clear" },
 	{ "invalid UTF-8", "", "math.conf",
 	    "[list]\ntitle = T\ndescription = \xcc\xc0\xd2\n"
 	    "coordinators = c@example.org\n", "lists.d/math.conf", 3,
@@ -281,6 +285,32 @@ START_TEST(test_config_minimal_ok)
 	config_free(cfg);
 	free(conf);
 	free(confdir);
+}
+END_TEST
+
+/* Credentials without TLS are fine for a relay on this machine. */
+START_TEST(test_config_relay_auth_local)
+{
+	static const char *const ok[] = {
+		"[egress]\ntransport = smtp\nrelay = 127.0.0.1:587\n"
+		"user = lists\npassword = secret\n",
+		"[egress]\ntransport = smtp\nrelay = mail.example.org:587\n"
+		"tls = starttls\nuser = lists\npassword = secret\n",
+	};
+	struct errs	 e;
+	struct config	*cfg;
+	char		*conf, *confdir;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(ok); i++) {
+		config_tree(ok[i], "math.conf", list_good, &conf, &confdir);
+		memset(&e, 0, sizeof e);
+		cfg = config_load(conf, errs_cb, &e);
+		ck_assert_msg(cfg != NULL, "case %zu: %s", i, e.msg[0]);
+		config_free(cfg);
+		free(conf);
+		free(confdir);
+	}
 }
 END_TEST
 
@@ -1629,6 +1659,7 @@ core_suite(void)
 	tcase_add_loop_test(tc, test_config_errors, 0,
 	    NELEM(config_error_cases));
 	tcase_add_test(tc, test_config_minimal_ok);
+	tcase_add_test(tc, test_config_relay_auth_local);
 	tcase_add_test(tc, test_config_all_errors);
 	tcase_add_test(tc, test_config_missing_file);
 	tcase_add_loop_test(tc, test_config_msglimits, 0,
