@@ -26,6 +26,7 @@
 #include "util/log.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
+#include "util/pattern.h"
 
 const struct command_entry *const command_table[] = {
 	&cmd_subscribe_entry,
@@ -102,34 +103,17 @@ struct command_grammar {
 	pcre2_code	*courtesy;
 };
 
-static pcre2_code *
-command_compile(const char *src, uint32_t extra)
-{
-	pcre2_code	*code;
-	PCRE2_SIZE	 off;
-	PCRE2_UCHAR	 msg[160];
-	int		 err;
-
-	code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | extra, &err, &off, NULL);
-	if (code == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		fatalx("command: grammar at %zu: %s", (size_t)off,
-		    (const char *)msg);
-	}
-	return code;
-}
-
 static const struct command_grammar *
 command_grammar(void)
 {
 	static struct command_grammar	g;
 
 	if (g.command == NULL) {
-		g.command = command_compile(command_grammar_src,
+		g.command = pattern_compile("command", command_grammar_src,
 		    PCRE2_DUPNAMES);
-		g.prefix = command_compile(command_prefix_src, 0);
-		g.courtesy = command_compile(command_courtesy_src, 0);
+		g.prefix = pattern_compile("command", command_prefix_src, 0);
+		g.courtesy = pattern_compile("command", command_courtesy_src,
+		    0);
 	}
 	return &g;
 }

@@ -39,6 +39,7 @@
 #include "util/strutil.h"
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
+#include "util/pattern.h"
 
 #define MODERATE_MESSAGE_MAX	((size_t)256 * 1024 * 1024)
 #define MODERATE_REASON_MAX	4000	/* bytes of a rejection reason */
@@ -648,24 +649,6 @@ struct moderate_grammar {
 	pcre2_match_context	*mc;
 };
 
-static pcre2_code *
-moderate_compile(const char *pattern)
-{
-	pcre2_code	*code;
-	PCRE2_SIZE	 off;
-	PCRE2_UCHAR	 msg[128];
-	int		 err;
-
-	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
-	if (code == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		fatalx("moderate: pattern at %zu: %s", (size_t)off,
-		    (const char *)msg);
-	}
-	return code;
-}
-
 /* Compiled once, on first use; the patterns are the program's own. */
 static struct moderate_grammar *
 moderate_grammar(void)
@@ -674,7 +657,7 @@ moderate_grammar(void)
 
 	if (g.word != NULL)
 		return &g;
-	g.word = moderate_compile(moderate_re_word);
+	g.word = pattern_compile("moderate", moderate_re_word, 0);
 	if ((g.md = pcre2_match_data_create(8, NULL)) == NULL ||
 	    (g.mc = pcre2_match_context_create(NULL)) == NULL)
 		fatalx("moderate: out of memory");

@@ -41,6 +41,7 @@
 #include "util/strutil.h"
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
+#include "util/pattern.h"
 
 #define REVIEW_DAY		(24 * 3600)
 #define REVIEW_COMMENT_MAX	8000	/* bytes of a reviewer's comment */
@@ -65,24 +66,6 @@ struct review_grammar {
 	pcre2_match_context	*mc;
 };
 
-static pcre2_code *
-review_compile(const char *pattern)
-{
-	pcre2_code	*code;
-	PCRE2_SIZE	 off;
-	PCRE2_UCHAR	 msg[128];
-	int		 err;
-
-	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
-	if (code == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		fatalx("review: pattern at %zu: %s", (size_t)off,
-		    (const char *)msg);
-	}
-	return code;
-}
-
 static struct review_grammar *
 review_grammar(void)
 {
@@ -90,8 +73,8 @@ review_grammar(void)
 
 	if (g.word != NULL)
 		return &g;
-	g.word = review_compile(review_re_word);
-	g.greeting = review_compile(review_re_greeting);
+	g.word = pattern_compile("review", review_re_word, 0);
+	g.greeting = pattern_compile("review", review_re_greeting, 0);
 	if ((g.md = pcre2_match_data_create(8, NULL)) == NULL ||
 	    (g.mc = pcre2_match_context_create(NULL)) == NULL)
 		fatalx("review: out of memory");

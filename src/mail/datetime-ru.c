@@ -16,6 +16,7 @@
 #include "mail/charset.h"
 #include "mail/datetime-ru.h"
 #include "util/log.h"
+#include "util/pattern.h"
 
 #define DT_TIMES \
     "(?:\\s*(?:,|в|at|с|from|начало)?\\s*(?:в\\s+)?" \
@@ -41,24 +42,6 @@ static const char *const datetime_months[][3] = {
 	{ "сен", "sep", NULL }, { "окт", "oct", NULL },
 	{ "ноя", "nov", NULL }, { "дек", "dec", NULL },
 };
-
-static pcre2_code *
-datetime_compile(const char *src)
-{
-	pcre2_code	*code;
-	PCRE2_SIZE	 off;
-	PCRE2_UCHAR	 msg[160];
-	int		 err;
-
-	code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
-	if (code == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		fatalx("datetime: pattern at %zu: %s", (size_t)off,
-		    (const char *)msg);
-	}
-	return code;
-}
 
 /* The group as a number, -1 when it did not take part. */
 static int
@@ -205,7 +188,7 @@ datetime_match(pcre2_code **code, const char *src, const char *line,
 	int			 found = 0;
 
 	if (*code == NULL)
-		*code = datetime_compile(src);
+		*code = pattern_compile("datetime", src, 0);
 	md = pcre2_match_data_create_from_pattern(*code, NULL);
 	while (!found && off <= len && pcre2_match(*code, (PCRE2_SPTR)line,
 	    len, off, 0, md, NULL) > 0) {

@@ -17,6 +17,7 @@
 
 #include "mail/replyscan.h"
 #include "util/log.h"
+#include "util/pattern.h"
 
 #define REPLYSCAN_MATCH_LIMIT	100000
 
@@ -51,31 +52,17 @@ struct replyscan_grammar {
 static struct replyscan_grammar	replyscan_g;
 static pthread_once_t		replyscan_once = PTHREAD_ONCE_INIT;
 
-static pcre2_code *
-replyscan_compile(const char *pattern)
-{
-	pcre2_code	*code;
-	PCRE2_SIZE	 off;
-	PCRE2_UCHAR	 msg[128];
-	int		 err;
-
-	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &err, &off, NULL);
-	if (code == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		fatalx("replyscan: pattern at %zu: %s", (size_t)off,
-		    (const char *)msg);
-	}
-	return code;
-}
-
 static void
 replyscan_grammar_init(void)
 {
-	replyscan_g.original = replyscan_compile(replyscan_re_original);
-	replyscan_g.header = replyscan_compile(replyscan_re_header);
-	replyscan_g.intro = replyscan_compile(replyscan_re_intro);
-	replyscan_g.signoff = replyscan_compile(replyscan_re_signoff);
+	replyscan_g.original = pattern_compile("replyscan",
+	    replyscan_re_original, 0);
+	replyscan_g.header = pattern_compile("replyscan",
+	    replyscan_re_header, 0);
+	replyscan_g.intro = pattern_compile("replyscan",
+	    replyscan_re_intro, 0);
+	replyscan_g.signoff = pattern_compile("replyscan",
+	    replyscan_re_signoff, 0);
 	if ((replyscan_g.mc = pcre2_match_context_create(NULL)) == NULL)
 		fatalx("replyscan: out of memory");
 	pcre2_set_match_limit(replyscan_g.mc, REPLYSCAN_MATCH_LIMIT);
