@@ -113,17 +113,18 @@ subject_fold(const char *subject)
 	return buf_detach(&b);
 }
 
-char *
-subject_key(const char *subject)
+/* Folded, each run of white space one space, none at either end. */
+static char *
+subject_folded(const char *subject)
 {
 	struct buf	 b;
 	char		*f;
 	const char	*p;
-	int		 reply, space = 0;
+	int		 space = 0;
 
 	f = subject_fold(subject ? subject : "");
 	buf_init(&b);
-	for (p = f + subject_skip(f, &reply); *p != '\0'; p++) {
+	for (p = f; *p != '\0'; p++) {
 		if (subject_space(p) > 0) {
 			space = 1;
 			continue;
@@ -137,13 +138,30 @@ subject_key(const char *subject)
 	return buf_detach(&b);
 }
 
+/*
+ * The decoration is stripped from text whose white space is already
+ * collapsed, so a tag's length is measured the same way every time and
+ * the key of a key is itself.
+ */
+char *
+subject_key(const char *subject)
+{
+	char	*f, *k;
+	int	 reply;
+
+	f = subject_folded(subject);
+	k = xstrdup(f + subject_skip(f, &reply));
+	free(f);
+	return k;
+}
+
 int
 subject_is_reply(const char *subject)
 {
 	char	*f;
 	int	 reply;
 
-	f = subject_fold(subject ? subject : "");
+	f = subject_folded(subject);
 	(void)subject_skip(f, &reply);
 	free(f);
 	return reply;
